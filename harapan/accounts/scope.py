@@ -1,0 +1,62 @@
+"""Who may see which families: the access rule applied by every page, endpoint, export and command.
+
+A pendamping sees only the families assigned to them; korkab, supervisor, operator and Dinas
+Sosial kabupaten/kota see their kabupaten/kota; Dinas Sosial provinsi their province; the
+ministry sees the nation. A user with no staff record sees nothing (DEVELOPERS.md: Architecture).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import Role, Staff
+
+
+def staff_of(user: Any) -> Staff | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        staff = user.staff
+    except Staff.DoesNotExist:
+        return None
+    return staff if staff.is_active else None
+
+
+def region_prefix(staff: Staff) -> str | None:
+    """The code prefix of the staff member's working area; None means the whole country."""
+    if staff.role == Role.MINISTRY or staff.region_id is None:
+        return None
+    return str(staff.region_id)
+
+
+def household_q(user: Any, *, prefix: str = "") -> Q:
+    """A filter on households (or on ``prefix``-related households) that ``user`` may see."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    if staff.role == Role.PENDAMPING:
+        return Q(**{f"{prefix}pendamping": staff})
+    area = region_prefix(staff)
+    if area is None:
+        return Q()
+    return Q(**{f"{prefix}desa_id__startswith": area + "."})
+
+
+def region_in_scope(user: Any, region_code: str) -> bool:
+    """Whether ``region_code`` (any level) lies inside the user's working area."""
+    staff = staff_of(user)
+    if staff is None:
+        return False
+    area = region_prefix(staff)
+    return area is None or region_code == area or region_code.startswith(area + ".")
+
+
+def require_role(user: Any, *roles: str) -> Staff:
+    """The user's staff record, or PermissionDenied when their role is not one of ``roles``."""
+    staff = staff_of(user)
+    if staff is None or staff.role not in roles:
+        raise PermissionDenied("Peran Anda tidak berwenang untuk tindakan ini.")
+    return staff

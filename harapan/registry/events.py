@@ -1,0 +1,110 @@
+"""Audit events of the registry: one function per kind of change (STYLE.md: Saleor events)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harapan.audit.models import AuditEvent
+from harapan.audit.services import audit_event
+
+from .models import Household, Member
+
+HOUSEHOLD_CREATED = "household_created"
+HOUSEHOLD_UPDATED = "household_updated"
+HOUSEHOLD_STATUS_CHANGED = "household_status_changed"
+HOUSEHOLD_PENDAMPING_ASSIGNED = "household_pendamping_assigned"
+MEMBER_CREATED = "member_created"
+MEMBER_UPDATED = "member_updated"
+FACT_RECORDED = "member_fact_recorded"
+
+ACTION_LABELS = {
+    HOUSEHOLD_CREATED: "KPM didaftarkan",
+    HOUSEHOLD_UPDATED: "Data KPM diubah",
+    HOUSEHOLD_STATUS_CHANGED: "Status KPM diubah",
+    HOUSEHOLD_PENDAMPING_ASSIGNED: "Pendamping ditetapkan",
+    MEMBER_CREATED: "Anggota ditambahkan",
+    MEMBER_UPDATED: "Data anggota diubah",
+    FACT_RECORDED: "Fakta anggota dicatat",
+}
+
+
+def household_created(
+    household: Household, *, actor: Any, source: str, after: Mapping[str, Any]
+) -> AuditEvent:
+    return audit_event(
+        action=HOUSEHOLD_CREATED,
+        obj=household,
+        actor=actor,
+        source=source,
+        household_id=household.pk,
+        after=after,
+    )
+
+
+def household_updated(
+    household: Household, *, actor: Any, source: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> AuditEvent:
+    return audit_event(
+        action=HOUSEHOLD_UPDATED,
+        obj=household,
+        actor=actor,
+        source=source,
+        household_id=household.pk,
+        before=before,
+        after=after,
+    )
+
+
+def household_status_changed(
+    household: Household, *, actor: Any, source: str, before: str, after: str, reason: str
+) -> AuditEvent:
+    return audit_event(
+        action=HOUSEHOLD_STATUS_CHANGED,
+        obj=household,
+        actor=actor,
+        source=source,
+        household_id=household.pk,
+        before={"status": before},
+        after={"status": after},
+        note=reason,
+    )
+
+
+def household_pendamping_assigned(
+    household: Household, *, actor: Any, source: str, before: int | None, after: int | None
+) -> AuditEvent:
+    return audit_event(
+        action=HOUSEHOLD_PENDAMPING_ASSIGNED,
+        obj=household,
+        actor=actor,
+        source=source,
+        household_id=household.pk,
+        before={"pendamping": before},
+        after={"pendamping": after},
+    )
+
+
+def member_created(member: Member, *, actor: Any, source: str, after: Mapping[str, Any]) -> AuditEvent:
+    return audit_event(
+        action=MEMBER_CREATED,
+        obj=member,
+        actor=actor,
+        source=source,
+        household_id=member.household_id,
+        after=after,
+    )
+
+
+def member_updated(
+    member: Member, *, actor: Any, source: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> AuditEvent:
+    return audit_event(
+        action=MEMBER_UPDATED,
+        obj=member,
+        actor=actor,
+        source=source,
+        household_id=member.household_id,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,95 @@
+"""Reads of the registry, always through the reader's scope (accounts.scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from harapan.accounts.scope import household_q
+
+from .models import DisabilityAssessment, Household, Member, Pregnancy, SchoolEnrolment
+from .rules import Enrolment, HouseholdComponents, MemberFacts, Period, RegistryRules, household_components
+
+
+def household_list(*, user: Any, query: str = "", region: str = "", status: str = "") -> QuerySet[Household]:
+    """Families the user may see, filtered by NIK / No KK / ID / name, region prefix and status.
+
+    A 16-digit query matches a member's NIK or the No KK exactly; other text matches the PKH id
+    exactly or a member's name (contains, case-insensitive).
+    """
+    qs = Household.objects.filter(household_q(user)).select_related("desa", "pendamping")
+    q = query.strip()
+    if q:
+        if q.isdigit() and len(q) == 16:
+            qs = qs.filter(Q(no_kk=q) | Q(pk__in=Member.objects.filter(nik=q).values("household_id")))
+        else:
+            qs = qs.filter(
+                Q(pkh_id=q) | Q(pk__in=Member.objects.filter(name__icontains=q).values("household_id"))
+            )
+    if region:
+        qs = qs.filter(Q(desa_id=region) | Q(desa_id__startswith=region + "."))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("pkh_id")
+
+
+def household_get(*, user: Any, pk: int) -> Household:
+    """One family, or 404 when it does not exist or lies outside the user's scope (the answer is
+    the same in both cases, so the scope does not leak which ids exist)."""
+    household = (
+        Household.objects.filter(household_q(user), pk=pk).select_related("desa", "pendamping").first()
+    )
+    if household is None:
+        raise Http404("KPM tidak ditemukan di wilayah Anda.")
+    return household
+
+
+def member_facts(
+    member_ids: Iterable[int] | None = None, *, household_ids: Iterable[int] | None = None
+) -> list[MemberFacts]:
+    """The dated facts behind components, for the given members or families, in four queries."""
+    members = Member.objects.all()
+    if member_ids is not None:
+        members = members.filter(pk__in=list(member_ids))
+    if household_ids is not None:
+        members = members.filter(household_id__in=list(household_ids))
+    rows = list(members.values("id", "sex", "birth_date", "presence", "left_on"))
+    ids = [r["id"] for r in rows]
+    preg: dict[int, list[Period]] = defaultdict(list)
+    for p in Pregnancy.objects.filter(member_id__in=ids).values("member_id", "valid_from", "valid_to"):
+        preg[p["member_id"]].append(Period(p["valid_from"], p["valid_to"]))
+    enr: dict[int, list[Enrolment]] = defaultdict(list)
+    for e in SchoolEnrolment.objects.filter(member_id__in=ids).values(
+        "member_id", "level", "valid_from", "valid_to"
+    ):
+        enr[e["member_id"]].append(Enrolment(e["valid_from"], e["valid_to"], level=e["level"]))
+    dis: dict[int, list[Period]] = defaultdict(list)
+    for d in DisabilityAssessment.objects.filter(member_id__in=ids, severe=True).values(
+        "member_id", "valid_from", "valid_to"
+    ):
+        dis[d["member_id"]].append(Period(d["valid_from"], d["valid_to"]))
+    return [
+        MemberFacts(
+            member_id=r["id"],
+            sex=r["sex"],
+            birth_date=r["birth_date"],
+            present=r["presence"] in (1, 4),
+            left_on=r["left_on"],
+            pregnancies=tuple(preg[r["id"]]),
+            enrolments=tuple(enr[r["id"]]),
+            severe_disability=tuple(dis[r["id"]]),
+        )
+        for r in rows
+    ]
+
+
+def household_components_on(household: Household, on: dt.date) -> HouseholdComponents:
+    """Components of a family's members on a reference date (RULES.md: Components and amounts)."""
+    return household_components(
+        member_facts(household_ids=[household.pk]), on=on, rules=RegistryRules.from_settings()
+    )

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from harapan.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("akun/", include("harapan.accounts.urls")),
+    path("wilayah/", include("harapan.regions.urls")),
+    path("kpm/", include("harapan.registry.urls")),
+    path("impor/", include("harapan.imports.urls")),
+    path("api/", include("harapan.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
