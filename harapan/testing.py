@@ -102,9 +102,7 @@ def make_household(
     for i, (birth, level) in enumerate(children or []):
         child = member(f"Anak {i + 1} {n}", "L" if i % 2 else "P", birth, 3)
         if level:
-            SchoolEnrolment.objects.create(
-                member=child, level=level, valid_from=today.replace(month=1, day=1)
-            )
+            SchoolEnrolment.objects.create(member=child, level=level, valid_from=today.replace(month=1, day=1))
     return household
 
 

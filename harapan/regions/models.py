@@ -33,9 +33,7 @@ class Region(models.Model):
     name = models.CharField(_("nama"), max_length=120, db_index=True)
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
 
     class Meta:

@@ -53,8 +53,7 @@ def normalize_code(code: str) -> str:
 def kecamatan_codes() -> frozenset[str]:
     """All kecamatan codes without dots (the region part of a NIK), cached for validation."""
     return frozenset(
-        c.replace(".", "")
-        for c in Region.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True)
+        c.replace(".", "") for c in Region.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True)
     )
 
 

@@ -29,9 +29,7 @@ ACTION_LABELS = {
 }
 
 
-def household_created(
-    household: Household, *, actor: Any, source: str, after: Mapping[str, Any]
-) -> AuditEvent:
+def household_created(household: Household, *, actor: Any, source: str, after: Mapping[str, Any]) -> AuditEvent:
     return audit_event(
         action=HOUSEHOLD_CREATED,
         obj=household,

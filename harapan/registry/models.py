@@ -119,9 +119,7 @@ class Household(models.Model):
             models.Index(fields=["pendamping", "status"], name="household_pendamping_status"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=HouseholdStatus.values), name="household_status_known"
-            ),
+            models.CheckConstraint(condition=Q(status__in=HouseholdStatus.values), name="household_status_known"),
         ]
 
     def __str__(self) -> str:
@@ -151,9 +149,7 @@ class Member(models.Model):
     occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     jenis_cacat = models.PositiveSmallIntegerField(_("jenis cacat (DTKS)"), null=True, blank=True)
     is_carer = models.BooleanField(_("pengurus"), default=False)
-    presence = models.PositiveSmallIntegerField(
-        _("keberadaan"), choices=Presence.choices, default=Presence.TINGGAL
-    )
+    presence = models.PositiveSmallIntegerField(_("keberadaan"), choices=Presence.choices, default=Presence.TINGGAL)
     left_on = models.DateField(_("keluar pada"), null=True, blank=True)
     # Present in a household that is in the programme: the NIK is held (one NIK, one household).
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -165,12 +161,8 @@ class Member(models.Model):
         verbose_name_plural = _("anggota keluarga")
         ordering = ["relationship", "birth_date", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["nik"], condition=Q(is_active=True), name="one_active_household_per_nik"
-            ),
-            models.UniqueConstraint(
-                fields=["household"], condition=Q(is_carer=True), name="one_carer_per_household"
-            ),
+            models.UniqueConstraint(fields=["nik"], condition=Q(is_active=True), name="one_active_household_per_nik"),
+            models.UniqueConstraint(fields=["household"], condition=Q(is_carer=True), name="one_carer_per_household"),
             models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="member_sex_l_p"),
         ]
 

@@ -80,9 +80,7 @@ def nik_violations(
     the member's birth date and sex (RULES.md: Identity numbers; PP 37/2007, Permendagri 137/2017).
     """
     if len(nik) != 16 or not nik.isdigit():
-        return [
-            Violation(field_name, "nik_16_digit", f"NIK harus 16 digit angka (diterima {len(nik)} karakter).")
-        ]
+        return [Violation(field_name, "nik_16_digit", f"NIK harus 16 digit angka (diterima {len(nik)} karakter).")]
     out: list[Violation] = []
     if not kecamatan_exists(nik[:6]):
         out.append(
@@ -95,15 +93,9 @@ def nik_violations(
     dd, mm, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = dd > 40
     day = dd - 40 if female else dd
-    if (
-        not 1 <= day <= 31
-        or not 1 <= mm <= 12
-        or _date_from_ddmmyy(day, mm, yy, not_after=dt.date.max) is None
-    ):
+    if not 1 <= day <= 31 or not 1 <= mm <= 12 or _date_from_ddmmyy(day, mm, yy, not_after=dt.date.max) is None:
         out.append(
-            Violation(
-                field_name, "nik_tanggal", f"Bagian tanggal lahir NIK ({nik[6:12]}) bukan tanggal yang sah."
-            )
+            Violation(field_name, "nik_tanggal", f"Bagian tanggal lahir NIK ({nik[6:12]}) bukan tanggal yang sah.")
         )
     else:
         if sex is not None and (sex == "P") != female:
@@ -129,9 +121,7 @@ def nik_violations(
                 )
             )
     if nik[12:] == "0000":
-        out.append(
-            Violation(field_name, "nik_nomor_urut", "Nomor urut NIK (4 digit terakhir) tidak boleh 0000.")
-        )
+        out.append(Violation(field_name, "nik_nomor_urut", "Nomor urut NIK (4 digit terakhir) tidak boleh 0000."))
     return out
 
 
@@ -141,11 +131,7 @@ def no_kk_violations(
     """Check a No KK: 16 digits = region code (6) + registration date DDMMYY + serial (4); the
     region a real kecamatan, the date a real date not in the future (RULES.md: Identity numbers)."""
     if len(no_kk) != 16 or not no_kk.isdigit():
-        return [
-            Violation(
-                field_name, "kk_16_digit", f"No KK harus 16 digit angka (diterima {len(no_kk)} karakter)."
-            )
-        ]
+        return [Violation(field_name, "kk_16_digit", f"No KK harus 16 digit angka (diterima {len(no_kk)} karakter).")]
     out: list[Violation] = []
     if not kecamatan_exists(no_kk[:6]):
         out.append(
@@ -157,11 +143,7 @@ def no_kk_violations(
         )
     dd, mm, yy = int(no_kk[6:8]), int(no_kk[8:10]), int(no_kk[10:12])
     if _date_from_ddmmyy(dd, mm, yy, not_after=today) is None:
-        out.append(
-            Violation(
-                field_name, "kk_tanggal", f"Bagian tanggal No KK ({no_kk[6:12]}) bukan tanggal yang sah."
-            )
-        )
+        out.append(Violation(field_name, "kk_tanggal", f"Bagian tanggal No KK ({no_kk[6:12]}) bukan tanggal yang sah."))
     if no_kk[12:] == "0000":
         out.append(Violation(field_name, "kk_nomor_urut", "Nomor urut No KK tidak boleh 0000."))
     return out
@@ -207,18 +189,14 @@ def household_age_violations(
     gap = dt.timedelta(days=round(rules.min_parent_child_gap * 365.25))
     for m in members:
         if m.birth_date > on:
-            out.append(
-                (m.key, Violation("TGLLAHIR", "tanggal_lahir_masa_depan", "Tanggal lahir di masa depan."))
-            )
+            out.append((m.key, Violation("TGLLAHIR", "tanggal_lahir_masa_depan", "Tanggal lahir di masa depan.")))
             continue
         age = age_on(m.birth_date, on)
         if age > rules.max_age:
             out.append(
                 (
                     m.key,
-                    Violation(
-                        "TGLLAHIR", "umur_maksimum", f"Umur {age} tahun melebihi batas {rules.max_age}."
-                    ),
+                    Violation("TGLLAHIR", "umur_maksimum", f"Umur {age} tahun melebihi batas {rules.max_age}."),
                 )
             )
         if m.relationship == 1 and age < rules.min_age_head:
@@ -424,9 +402,7 @@ class HouseholdComponents:
         return any(self.by_member.values())
 
 
-def household_components(
-    members: Iterable[MemberFacts], *, on: dt.date, rules: RegistryRules
-) -> HouseholdComponents:
+def household_components(members: Iterable[MemberFacts], *, on: dt.date, rules: RegistryRules) -> HouseholdComponents:
     """Components of every member of one family on ``on``."""
     result = HouseholdComponents(on=on)
     for m in members:

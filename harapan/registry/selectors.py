@@ -28,9 +28,7 @@ def household_list(*, user: Any, query: str = "", region: str = "", status: str 
         if q.isdigit() and len(q) == 16:
             qs = qs.filter(Q(no_kk=q) | Q(pk__in=Member.objects.filter(nik=q).values("household_id")))
         else:
-            qs = qs.filter(
-                Q(pkh_id=q) | Q(pk__in=Member.objects.filter(name__icontains=q).values("household_id"))
-            )
+            qs = qs.filter(Q(pkh_id=q) | Q(pk__in=Member.objects.filter(name__icontains=q).values("household_id")))
     if region:
         qs = qs.filter(Q(desa_id=region) | Q(desa_id__startswith=region + "."))
     if status:
@@ -41,9 +39,7 @@ def household_list(*, user: Any, query: str = "", region: str = "", status: str 
 def household_get(*, user: Any, pk: int) -> Household:
     """One family, or 404 when it does not exist or lies outside the user's scope (the answer is
     the same in both cases, so the scope does not leak which ids exist)."""
-    household = (
-        Household.objects.filter(household_q(user), pk=pk).select_related("desa", "pendamping").first()
-    )
+    household = Household.objects.filter(household_q(user), pk=pk).select_related("desa", "pendamping").first()
     if household is None:
         raise Http404("KPM tidak ditemukan di wilayah Anda.")
     return household
@@ -64,9 +60,7 @@ def member_facts(
     for p in Pregnancy.objects.filter(member_id__in=ids).values("member_id", "valid_from", "valid_to"):
         preg[p["member_id"]].append(Period(p["valid_from"], p["valid_to"]))
     enr: dict[int, list[Enrolment]] = defaultdict(list)
-    for e in SchoolEnrolment.objects.filter(member_id__in=ids).values(
-        "member_id", "level", "valid_from", "valid_to"
-    ):
+    for e in SchoolEnrolment.objects.filter(member_id__in=ids).values("member_id", "level", "valid_from", "valid_to"):
         enr[e["member_id"]].append(Enrolment(e["valid_from"], e["valid_to"], level=e["level"]))
     dis: dict[int, list[Period]] = defaultdict(list)
     for d in DisabilityAssessment.objects.filter(member_id__in=ids, severe=True).values(
@@ -90,6 +84,4 @@ def member_facts(
 
 def household_components_on(household: Household, on: dt.date) -> HouseholdComponents:
     """Components of a family's members on a reference date (RULES.md: Components and amounts)."""
-    return household_components(
-        member_facts(household_ids=[household.pk]), on=on, rules=RegistryRules.from_settings()
-    )
+    return household_components(member_facts(household_ids=[household.pk]), on=on, rules=RegistryRules.from_settings())

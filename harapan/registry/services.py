@@ -40,9 +40,7 @@ def _check_scope(household: Household, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def household_update(
-    *, household: Household, data: dict[str, Any], acting_user: Any, source: str = "web"
-) -> Household:
+def household_update(*, household: Household, data: dict[str, Any], acting_user: Any, source: str = "web") -> Household:
     """Change a family's address, RT/RW and account data; audited with before/after."""
     _check_scope(household, acting_user)
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -92,9 +90,7 @@ def household_set_status(
     HouseholdStatusPeriod.objects.filter(household=household, valid_to__isnull=True).update(
         valid_to=valid_from - dt.timedelta(days=1) if valid_from > household.status_since else valid_from
     )
-    HouseholdStatusPeriod.objects.create(
-        household=household, status=status, valid_from=valid_from, reason=reason
-    )
+    HouseholdStatusPeriod.objects.create(household=household, status=status, valid_from=valid_from, reason=reason)
     household.status = status
     household.status_since = valid_from
     household.save(update_fields=["status", "status_since", "updated_at"])
@@ -108,9 +104,7 @@ def household_set_status(
                 .values_list("nik", flat=True)
             )
             if clash:
-                raise ValidationError(
-                    {"status": f"NIK {', '.join(clash)} sudah terdaftar aktif di keluarga lain."}
-                )
+                raise ValidationError({"status": f"NIK {', '.join(clash)} sudah terdaftar aktif di keluarga lain."})
         members.update(is_active=now_in)
     events.household_status_changed(
         household, actor=acting_user, source=source, before=old, after=status, reason=reason
