@@ -30,4 +30,6 @@ class RegistryConfig(AppConfig):
         # Women recorded pregnant: BDT asks women 10-49; allow to 55.
         "PREGNANCY_MIN_AGE": 10,
         "PREGNANCY_MAX_AGE": 55,
+        # No KK registration dates before this year are not plausible.
+        "KK_EARLIEST_YEAR": 1970,
     }

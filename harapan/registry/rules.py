@@ -38,6 +38,7 @@ class RegistryRules:
     max_age: int
     pregnancy_min_age: int
     pregnancy_max_age: int
+    kk_earliest_year: int
 
     @classmethod
     def from_settings(cls) -> RegistryRules:
@@ -126,10 +127,16 @@ def nik_violations(
 
 
 def no_kk_violations(
-    no_kk: str, *, kecamatan_exists: Callable[[str], bool], today: dt.date, field_name: str = "NOKK"
+    no_kk: str,
+    *,
+    kecamatan_exists: Callable[[str], bool],
+    today: dt.date,
+    field_name: str = "NOKK",
+    earliest_year: int = 1970,
 ) -> list[Violation]:
     """Check a No KK: 16 digits = region code (6) + registration date DDMMYY + serial (4); the
-    region a real kecamatan, the date a real date not in the future (RULES.md: Identity numbers)."""
+    region a real kecamatan, the date a real date between ``earliest_year`` (registry setting
+    KK_EARLIEST_YEAR) and today (RULES.md: Identity numbers)."""
     if len(no_kk) != 16 or not no_kk.isdigit():
         return [Violation(field_name, "kk_16_digit", f"No KK harus 16 digit angka (diterima {len(no_kk)} karakter).")]
     out: list[Violation] = []
@@ -142,7 +149,8 @@ def no_kk_violations(
             )
         )
     dd, mm, yy = int(no_kk[6:8]), int(no_kk[8:10]), int(no_kk[10:12])
-    if _date_from_ddmmyy(dd, mm, yy, not_after=today) is None:
+    registered = _date_from_ddmmyy(dd, mm, yy, not_after=today)
+    if registered is None or registered.year < earliest_year:
         out.append(Violation(field_name, "kk_tanggal", f"Bagian tanggal No KK ({no_kk[6:12]}) bukan tanggal yang sah."))
     if no_kk[12:] == "0000":
         out.append(Violation(field_name, "kk_nomor_urut", "Nomor urut No KK tidak boleh 0000."))
