@@ -98,11 +98,13 @@ def household_set_status(
     if was_in != now_in:
         members = Member.objects.filter(household=household, presence__in=(1, 4))
         if now_in:
-            clash = (
-                Member.objects.filter(is_active=True, nik__in=members.exclude(nik=None).values("nik"))
+            clash = [
+                nik
+                for nik in Member.objects.filter(is_active=True, nik__in=members.exclude(nik=None).values("nik"))
                 .exclude(household=household)
                 .values_list("nik", flat=True)
-            )
+                if nik
+            ]
             if clash:
                 raise ValidationError({"status": f"NIK {', '.join(clash)} sudah terdaftar aktif di keluarga lain."})
         members.update(is_active=now_in)
