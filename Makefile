@@ -23,7 +23,6 @@ venv: $(VENV)/.installed
 ## make run: migrate an SQLite database, load the demo district, print the demo logins, serve on :8000
 run: venv
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py compilemessages -v0 --ignore=.venv || true
 	$(PY) manage.py seed_demo --families $(FAMILIES) --if-empty
 	@echo "Task worker (imports) starts in the background; web on http://$(HOST):$(PORT)/"
 	$(PY) manage.py db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
