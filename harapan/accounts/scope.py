@@ -42,7 +42,7 @@ def household_q(user: Any, *, prefix: str = "") -> Q:
     area = region_prefix(staff)
     if area is None:
         return Q()
-    return Q(**{f"{prefix}desa_id__startswith": area + "."})
+    return Q(**{f"{prefix}desa__code__startswith": area + "."})
 
 
 def region_in_scope(user: Any, region_code: str) -> bool:

@@ -106,3 +106,19 @@ def member_updated(
         before=before,
         after=after,
     )
+
+
+def member_fact_recorded(
+    member: Member, *, actor: Any, source: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> AuditEvent:
+    """A dated fact of a member opened, closed or replaced (pregnancy, school enrolment, severe
+    disability); ``before``/``after`` name the fact, e.g. {"sekolah": {"jenjang": "SD"}}."""
+    return audit_event(
+        action=FACT_RECORDED,
+        obj=member,
+        actor=actor,
+        source=source,
+        household_id=member.household_id,
+        before=before,
+        after=after,
+    )

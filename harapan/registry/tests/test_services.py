@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from harapan.accounts.models import Role
 from harapan.audit.models import AuditEvent
 from harapan.registry.models import Household, HouseholdStatus, HouseholdStatusPeriod, Member
-from harapan.registry.selectors import household_components_on
 from harapan.registry.rules import Komponen
+from harapan.registry.selectors import household_components_on
 from harapan.registry.services import household_assign_pendamping, household_set_status, household_update
 from harapan.testing import BONDOWOSO, JEMBER, MAESAN, first_desa, first_kecamatan, make_household, make_staff
 
