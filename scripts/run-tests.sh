@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE=harapan.settings
 fail=0
 
 echo "=== Test suite on SQLite"
-HARAPAN_VAR_DIR=$(mktemp -d) DATABASE_URL="" "$PY" -m pytest "$@" || fail=1
+env -u DATABASE_URL HARAPAN_VAR_DIR="$(mktemp -d)" "$PY" -m pytest "$@" || fail=1
 
 echo "=== Test suite on PostgreSQL"
 . scripts/postgres.sh
