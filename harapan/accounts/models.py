@@ -34,6 +34,10 @@ ROLE_REGION_LEVEL: dict[str, int | None] = {
 }
 
 
+# Who may import KPM files (issue 2: operator/APD, korkab, Dinas Sosial kabupaten/provinsi, ministry).
+IMPORT_ROLES: frozenset[str] = frozenset({Role.OPERATOR, Role.KORKAB, Role.DINSOS_KAB, Role.DINSOS_PROV, Role.MINISTRY})
+
+
 class Staff(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices, db_index=True)
@@ -62,3 +66,7 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_role_display()})"
+
+    @property
+    def can_import(self) -> bool:
+        return self.role in IMPORT_ROLES

@@ -13,9 +13,6 @@ from harapan.registry.selectors import CHILD_CODE_LENGTH, household_counts_by_re
 from .models import Role
 from .scope import staff_of
 
-# Roles that may upload a KPM file (the imports app enforces its own check on the upload page).
-IMPORT_ROLES = frozenset({Role.OPERATOR, Role.KORKAB, Role.DINSOS_KAB, Role.DINSOS_PROV, Role.MINISTRY})
-
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,6 +37,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": sum(n for _s, _label, n in totals),
             "rows": region_rows(children, counts),
             "child_level": children[0].get_level_display() if children else "",
-            "can_import": staff.role in IMPORT_ROLES,
+            "can_import": staff.can_import,
         }
     return render(request, "home.html", context)
