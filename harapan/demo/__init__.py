@@ -1,0 +1,8 @@
+"""The demo district: a synthetic but realistic PKH district on real Kemendagri region codes.
+
+- ``plan``: pendamping, kecamatan and kelompok of a district (Bondowoso's scale by default, seed 000);
+- ``generator``: families in the KPM import layout (FORMATS.md §6.1), lazy and deterministic;
+- ``kpm_file``: the same families written as XLSX / CSV import files, optionally with mistakes;
+- ``services``: the demo logins (one per role, password ``harapan-demo``);
+- commands ``seed_demo`` (through the KPM import) and ``demo_kpm_file``.
+"""

@@ -1,0 +1,77 @@
+"""Writes of the demo: the demo logins (one per role, every pendamping of the plan).
+
+Users are created in bulk with one password hash computed once: hashing ``harapan-demo`` 300 times
+with Django's PBKDF2 would take minutes; the shared demo password makes the shared hash harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from harapan.accounts.models import Role, Staff
+
+from .plan import DEFAULT_KABUPATEN, DistrictPlan, username_suffix
+
+DEMO_PASSWORD = "harapan-demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    full_name: str
+    region: str | None
+    area: str  # the working area as the login table prints it
+
+
+def demo_logins(plan: DistrictPlan) -> list[DemoLogin]:
+    """One login per role for the plan's district, then every pendamping (the first is ``pendamping``).
+
+    Usernames are the role names (``korkab``; ``kemensos`` for the ministry) in the default district
+    and carry the district's digits elsewhere (``korkab-3509``); the provincial login is shared by
+    the districts of one province.
+    """
+    d = plan.district
+    sfx = username_suffix(d.code)
+    prov_sfx = "" if d.province_code == DEFAULT_KABUPATEN.split(".")[0] else f"-{d.province_code}"
+    kab_area = f"{d.name} ({d.code})"
+    out = [
+        DemoLogin(Role.MINISTRY, "kemensos", "Direktorat Jaminan Sosial Keluarga", None, "Nasional"),
+        DemoLogin(
+            Role.DINSOS_PROV,
+            f"dinsos_prov{prov_sfx}",
+            f"Dinas Sosial Provinsi {d.province_name}",
+            d.province_code,
+            f"Provinsi {d.province_name} ({d.province_code})",
+        ),
+        DemoLogin(Role.DINSOS_KAB, f"dinsos_kab{sfx}", f"Dinas Sosial {d.name}", d.code, kab_area),
+        DemoLogin(Role.KORKAB, f"korkab{sfx}", f"Koordinator PKH {d.name}", d.code, kab_area),
+        DemoLogin(Role.SUPERVISOR, f"supervisor{sfx}", f"Supervisor PKH {d.name}", d.code, kab_area),
+        DemoLogin(Role.OPERATOR, f"operator{sfx}", f"Operator PKH {d.name}", d.code, kab_area),
+    ]
+    for p in plan.pendamping:
+        area = f"Kecamatan {p.kecamatan.name} ({p.kecamatan.code}): {p.families} KPM, {len(p.groups)} kelompok"
+        out.append(DemoLogin(Role.PENDAMPING, p.username, p.full_name, p.kecamatan.code, area))
+    return out
+
+
+@transaction.atomic
+def demo_staff_ensure(logins: list[DemoLogin]) -> int:
+    """Create the users and staff records of ``logins`` that do not exist yet (idempotent: an
+    existing username is left as it is). Returns how many were created."""
+    User = get_user_model()
+    existing = set(User.objects.filter(username__in=[lg.username for lg in logins]).values_list("username", flat=True))
+    missing = [lg for lg in logins if lg.username not in existing]
+    if not missing:
+        return 0
+    password = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create([User(username=lg.username, password=password, is_active=True) for lg in missing])
+    ids = dict(User.objects.filter(username__in=[lg.username for lg in missing]).values_list("username", "id"))
+    Staff.objects.bulk_create(
+        [Staff(user_id=ids[lg.username], role=lg.role, region_id=lg.region, full_name=lg.full_name) for lg in missing]
+    )
+    return len(missing)
