@@ -177,9 +177,9 @@ class FamilyGenerator:
         rt = f"{(group.rw - 1) * 4 + rng.randint(1, 4):03d}"
         rw = f"{group.rw:03d}"
         if desa.is_kelurahan:
-            address = f"{rng.choice(names.STREETS)} No. {rng.randint(1, 120)}, RT {rt} RW {rw}"
+            address = f"{rng.choice(names.STREETS)} No. {rng.randint(1, 120)}"
         else:
-            address = f"Dusun {group.dusun} RT {rt} RW {rw}"
+            address = f"Dusun {group.dusun} No. {rng.randint(1, 250)}"
         bank = names.weighted(rng, BANKS)
         has_account = rng.random() >= self.rates.without_account
         status = names.weighted(rng, STATUSES)

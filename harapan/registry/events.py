@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from harapan.audit.models import AuditEvent
 from harapan.audit.services import audit_event
 
@@ -18,14 +20,15 @@ MEMBER_CREATED = "member_created"
 MEMBER_UPDATED = "member_updated"
 FACT_RECORDED = "member_fact_recorded"
 
+# Marked for makemessages only; pages translate them when they show them.
 ACTION_LABELS = {
-    HOUSEHOLD_CREATED: "KPM didaftarkan",
-    HOUSEHOLD_UPDATED: "Data KPM diubah",
-    HOUSEHOLD_STATUS_CHANGED: "Status KPM diubah",
-    HOUSEHOLD_PENDAMPING_ASSIGNED: "Pendamping ditetapkan",
-    MEMBER_CREATED: "Anggota ditambahkan",
-    MEMBER_UPDATED: "Data anggota diubah",
-    FACT_RECORDED: "Fakta anggota dicatat",
+    HOUSEHOLD_CREATED: gettext_noop("KPM didaftarkan"),
+    HOUSEHOLD_UPDATED: gettext_noop("Data KPM diubah"),
+    HOUSEHOLD_STATUS_CHANGED: gettext_noop("Status KPM diubah"),
+    HOUSEHOLD_PENDAMPING_ASSIGNED: gettext_noop("Pendamping ditetapkan"),
+    MEMBER_CREATED: gettext_noop("Anggota ditambahkan"),
+    MEMBER_UPDATED: gettext_noop("Data anggota diubah"),
+    FACT_RECORDED: gettext_noop("Fakta anggota dicatat"),
 }
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 from harapan.conf import setting
 
 
@@ -307,14 +309,15 @@ class Komponen(StrEnum):
     LANJUT_USIA = "lanjut_usia"
 
 
+# Marked for makemessages only; pages translate them when they show them.
 KOMPONEN_LABELS = {
-    Komponen.IBU_HAMIL: "Ibu hamil/nifas",
-    Komponen.ANAK_USIA_DINI: "Anak usia dini (0-6)",
-    Komponen.ANAK_SD: "Anak SD",
-    Komponen.ANAK_SMP: "Anak SMP",
-    Komponen.ANAK_SMA: "Anak SMA",
-    Komponen.DISABILITAS_BERAT: "Penyandang disabilitas berat",
-    Komponen.LANJUT_USIA: "Lanjut usia",
+    Komponen.IBU_HAMIL: gettext_noop("Ibu hamil/nifas"),
+    Komponen.ANAK_USIA_DINI: gettext_noop("Anak usia dini (0-6)"),
+    Komponen.ANAK_SD: gettext_noop("Anak SD"),
+    Komponen.ANAK_SMP: gettext_noop("Anak SMP"),
+    Komponen.ANAK_SMA: gettext_noop("Anak SMA"),
+    Komponen.DISABILITAS_BERAT: gettext_noop("Penyandang disabilitas berat"),
+    Komponen.LANJUT_USIA: gettext_noop("Lanjut usia"),
 }
 
 _SCHOOL = {"SD": Komponen.ANAK_SD, "SMP": Komponen.ANAK_SMP, "SMA": Komponen.ANAK_SMA}

@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.models import ROLE_REGION_LEVEL, Role, Staff
@@ -69,7 +69,12 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
 
 # --- Detail ------------------------------------------------------------------------------------
 
-SOURCE_LABELS = {"web": _lazy("Web"), "api": _lazy("API"), "seed": _lazy("Data awal"), "command": _lazy("Perintah")}
+SOURCE_LABELS = {
+    "web": gettext_lazy("Web"),
+    "api": gettext_lazy("API"),
+    "seed": gettext_lazy("Data awal"),
+    "command": gettext_lazy("Perintah"),
+}
 
 
 def _source_label(source: str) -> str:
@@ -82,6 +87,8 @@ def _source_label(source: str) -> str:
 def _field_value(model: type[Model], name: str, value: Any, staff_names: dict[int, str]) -> str:
     if value in (None, "", {}):
         return "—"
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
     if isinstance(value, dict):  # a dated fact, e.g. {"jenjang": "SD", "berlaku_dari": "2026-01-01"}
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     if name == "pendamping":
@@ -164,7 +171,7 @@ def _detail_context(
         {
             "member": m,
             "age": age_on(m.birth_date, on) if m.birth_date <= on else None,
-            "components": [KOMPONEN_LABELS[c] for c in components.by_member.get(m.pk, [])],
+            "components": [_(KOMPONEN_LABELS[c]) for c in components.by_member.get(m.pk, [])],
         }
         for m in members
     ]
@@ -180,7 +187,7 @@ def _detail_context(
         "member_rows": member_rows,
         "date_form": date_form,
         "on": on,
-        "component_counts": [(str(k), label, counts[k]) for k, label in KOMPONEN_LABELS.items() if counts.get(k)],
+        "component_counts": [(str(k), _(label), counts[k]) for k, label in KOMPONEN_LABELS.items() if counts.get(k)],
         "status_periods": list(household.status_history.order_by("-valid_from", "-id")),
         "audit_page": audit_page,
         "audit_rows": _audit_rows(list(audit_page.object_list), {m.pk: m for m in members}),
