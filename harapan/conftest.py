@@ -39,6 +39,17 @@ def fast_test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         yield
 
 
+@pytest.fixture(autouse=True)
+def indonesian_after_each_test() -> Iterator[None]:
+    """The locale middleware activates the request's language in the thread and leaves it there;
+    a test that browsed in English would otherwise leave English active for the next test's
+    services and commands, which run outside a request."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def immediate_tasks(settings: Any) -> None:
     """Background tasks (the import) run at once, in the thread that enqueues them."""

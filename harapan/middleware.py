@@ -22,7 +22,11 @@ class IndonesianFirstLocaleMiddleware:
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The worker thread serves other requests and tasks next: leave it in the default.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import Role, Staff
 
@@ -58,5 +59,5 @@ def require_role(user: Any, *roles: str) -> Staff:
     """The user's staff record, or PermissionDenied when their role is not one of ``roles``."""
     staff = staff_of(user)
     if staff is None or staff.role not in roles:
-        raise PermissionDenied("Peran Anda tidak berwenang untuk tindakan ini.")
+        raise PermissionDenied(_("Peran Anda tidak berwenang untuk tindakan ini."))
     return staff
