@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from harapan.registry.rules import compose_nik, compose_no_kk
 
 from .columns import ART_COLUMNS, IDENTITY_COLUMNS, KELUARGA_COLUMNS
-from .models import ImportRun
+from .models import COUNT_FIELDS, ImportRun
 from .selectors import import_rejects
 
 REJECT_HEADER = ["LEMBAR", "BARIS", "KOLOM", "ATURAN", "PESAN", "NILAI", "ID_KELUARGA_PKH"]
@@ -38,16 +38,26 @@ def report_summary(run: ImportRun) -> list[tuple[str, Any]]:
         ("Mulai", _local(run.started_at)),
         ("Selesai", _local(run.finished_at)),
         ("Status", run.get_status_display()),
-        ("Keluarga dibaca", run.families_seen),
-        ("Keluarga baru", run.families_created),
-        ("Keluarga diubah", run.families_updated),
-        ("Keluarga tetap", run.families_unchanged),
-        ("Keluarga ditolak", run.families_rejected),
-        ("Anggota baru", run.members_created),
-        ("Anggota diubah", run.members_updated),
-        ("Baris ditolak", run.rows_rejected),
+        *report_counts(run),
         ("Galat", run.error),
     ]
+
+
+COUNT_LABELS = {
+    "families_seen": "Keluarga dibaca",
+    "families_created": "Keluarga baru",
+    "families_updated": "Keluarga diubah",
+    "families_unchanged": "Keluarga tetap",
+    "families_rejected": "Keluarga ditolak",
+    "members_created": "Anggota baru",
+    "members_updated": "Anggota diubah",
+    "rows_rejected": "Baris ditolak",
+}
+
+
+def report_counts(run: ImportRun) -> list[tuple[str, int]]:
+    """The run's counts with their report labels, in the order of ``COUNT_FIELDS``."""
+    return [(COUNT_LABELS[name], getattr(run, name)) for name in COUNT_FIELDS]
 
 
 def _reject_rows(run: ImportRun) -> Iterator[list[Any]]:

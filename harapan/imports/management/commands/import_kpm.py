@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from harapan.imports.models import ImportRun, RunStatus
-from harapan.imports.report import write_report_csv
+from harapan.imports.report import report_counts, write_report_csv
 from harapan.imports.services import import_run_create, import_run_execute
 
 SHOWN_REJECTS = 20
@@ -82,16 +82,7 @@ class Command(BaseCommand):
     def _print(self, run: ImportRun) -> None:
         seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else 0
         self.stdout.write(f"Status: {run.get_status_display()} ({seconds:.1f} detik)")
-        for label, value in (
-            ("Keluarga dibaca", run.families_seen),
-            ("Keluarga baru", run.families_created),
-            ("Keluarga diubah", run.families_updated),
-            ("Keluarga tetap", run.families_unchanged),
-            ("Keluarga ditolak", run.families_rejected),
-            ("Anggota baru", run.members_created),
-            ("Anggota diubah", run.members_updated),
-            ("Baris ditolak", run.rows_rejected),
-        ):
+        for label, value in report_counts(run):
             self.stdout.write(f"  {label:<18} {value:>9,}".replace(",", "."))
         rejects = list(run.rejects.exclude(rule="keluarga_ditolak").order_by("id")[:SHOWN_REJECTS])
         if rejects:
