@@ -170,23 +170,32 @@ class Member(models.Model):
         return f"{self.name} ({self.nik or '-'})"
 
 
-class Pregnancy(models.Model):
+class DatedFact(models.Model):
+    """A fact true from ``valid_from`` to ``valid_to`` (inclusive; open when null), so the family's
+    components on any past date can be recomputed (STYLE.md: Invariants)."""
+
+    valid_from = models.DateField(_("berlaku dari"))
+    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_dates_ordered",
+            )
+        ]
+
+
+class Pregnancy(DatedFact):
     """A pregnancy (ibu hamil) and the nifas period after it."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="pregnancies")
     valid_from = models.DateField(_("mulai hamil"))
     valid_to = models.DateField(_("berakhir (persalinan/keguguran)"), null=True, blank=True)
 
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="pregnancy_dates_ordered",
-            )
-        ]
 
-
-class SchoolEnrolment(models.Model):
+class SchoolEnrolment(DatedFact):
     """Enrolment at a school level; the level comes from enrolment, not age (RULES.md: Components)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="enrolments")
@@ -195,36 +204,16 @@ class SchoolEnrolment(models.Model):
     npsn = models.CharField(_("NPSN"), max_length=20, blank=True)
     nisn = models.CharField(_("NISN"), max_length=20, blank=True)
     school_name = models.CharField(_("nama sekolah"), max_length=200, blank=True)
-    valid_from = models.DateField(_("berlaku dari"))
-    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="enrolment_dates_ordered",
-            )
-        ]
 
 
-class DisabilityAssessment(models.Model):
+class DisabilityAssessment(DatedFact):
     """The pendamping's assessment of severe disability (FORMATS.md §1.6: not one DTKS column)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="disabilities")
     severe = models.BooleanField(_("disabilitas berat"), default=True)
-    valid_from = models.DateField(_("berlaku dari"))
-    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="disability_dates_ordered",
-            )
-        ]
 
 
-class HouseholdStatusPeriod(models.Model):
+class HouseholdStatusPeriod(DatedFact):
     """A period in one status: the dated history of a family's status."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_history")
@@ -236,10 +225,7 @@ class HouseholdStatusPeriod(models.Model):
     class Meta:
         ordering = ["household", "valid_from", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="status_period_dates_ordered",
-            ),
+            *DatedFact.Meta.constraints,
             models.UniqueConstraint(
                 fields=["household"], condition=Q(valid_to__isnull=True), name="one_open_status_period"
             ),
