@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from harapan.accounts.models import Role, Staff
 from harapan.accounts.scope import region_in_scope, staff_of
@@ -31,12 +32,12 @@ STATUS_ROLES = (Role.OPERATOR, Role.KORKAB, Role.DINSOS_KAB)
 def _check_scope(household: Household, acting_user: Any) -> None:
     staff = staff_of(acting_user)
     if staff is None:
-        raise PermissionDenied("Tidak berwenang.")
+        raise PermissionDenied(_("Tidak berwenang."))
     if staff.role == Role.PENDAMPING:
         if household.pendamping_id != staff.pk:
-            raise PermissionDenied("KPM ini bukan dampingan Anda.")
+            raise PermissionDenied(_("KPM ini bukan dampingan Anda."))
     elif not region_in_scope(acting_user, household.desa_id):
-        raise PermissionDenied("KPM ini di luar wilayah kerja Anda.")
+        raise PermissionDenied(_("KPM ini di luar wilayah kerja Anda."))
 
 
 @transaction.atomic
@@ -46,7 +47,9 @@ def household_update(*, household: Household, data: dict[str, Any], acting_user:
     household = Household.objects.select_for_update().get(pk=household.pk)
     unknown = set(data) - set(EDITABLE_HOUSEHOLD_FIELDS)
     if unknown:
-        raise ValidationError(f"Kolom tidak dapat diubah di sini: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("Kolom tidak dapat diubah di sini: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     before = snapshot(household, data)
     for k, v in data.items():
         setattr(household, k, v)
@@ -75,17 +78,17 @@ def household_set_status(
     """
     staff = staff_of(acting_user)
     if staff is None or staff.role not in STATUS_ROLES:
-        raise PermissionDenied("Hanya operator, korkab atau Dinas Sosial yang dapat mengubah status KPM.")
+        raise PermissionDenied(_("Hanya operator, korkab atau Dinas Sosial yang dapat mengubah status KPM."))
     _check_scope(household, acting_user)
     if status not in HouseholdStatus.values:
-        raise ValidationError({"status": f"Status tidak dikenal: {status}"})
+        raise ValidationError({"status": _("Status tidak dikenal: %(status)s") % {"status": status}})
     if not reason.strip():
-        raise ValidationError({"reason": "Alasan perubahan status wajib diisi."})
+        raise ValidationError({"reason": _("Alasan perubahan status wajib diisi.")})
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status == status:
         return household
     if valid_from < household.status_since:
-        raise ValidationError({"valid_from": "Tanggal berlaku tidak boleh sebelum status saat ini dimulai."})
+        raise ValidationError({"valid_from": _("Tanggal berlaku tidak boleh sebelum status saat ini dimulai.")})
     old = household.status
     HouseholdStatusPeriod.objects.filter(household=household, valid_to__isnull=True).update(
         valid_to=valid_from - dt.timedelta(days=1) if valid_from > household.status_since else valid_from
@@ -106,7 +109,9 @@ def household_set_status(
                 if nik
             ]
             if clash:
-                raise ValidationError({"status": f"NIK {', '.join(clash)} sudah terdaftar aktif di keluarga lain."})
+                raise ValidationError(
+                    {"status": _("NIK %(niks)s sudah terdaftar aktif di keluarga lain.") % {"niks": ", ".join(clash)}}
+                )
         members.update(is_active=now_in)
     events.household_status_changed(
         household, actor=acting_user, source=source, before=old, after=status, reason=reason
@@ -121,14 +126,14 @@ def household_assign_pendamping(
     """Assign a family to a pendamping who works in the family's kecamatan; audited."""
     staff = staff_of(acting_user)
     if staff is None or staff.role not in (Role.OPERATOR, Role.KORKAB):
-        raise PermissionDenied("Hanya operator atau korkab yang dapat menetapkan pendamping.")
+        raise PermissionDenied(_("Hanya operator atau korkab yang dapat menetapkan pendamping."))
     _check_scope(household, acting_user)
     if pendamping is not None:
         if pendamping.role != Role.PENDAMPING:
-            raise ValidationError({"pendamping": "Petugas ini bukan pendamping."})
+            raise ValidationError({"pendamping": _("Petugas ini bukan pendamping.")})
         kec = household.desa_id.rsplit(".", 1)[0]
         if pendamping.region_id != kec:
-            raise ValidationError({"pendamping": "Pendamping tidak bertugas di kecamatan KPM ini."})
+            raise ValidationError({"pendamping": _("Pendamping tidak bertugas di kecamatan KPM ini.")})
     old = household.pendamping_id
     if old == (pendamping.pk if pendamping else None):
         return household
