@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 FAMILIES ?= 60000
+BENCH_FAMILIES ?= 100000
 
 .PHONY: run test venv test-deps lint typecheck test-sqlite test-postgres bench clean
 
@@ -42,8 +43,9 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(VENV)/bin/mypy harapan bench
 
+## make bench: the benchmarks of bench/ on SQLite and on a private PostgreSQL (FAMILIES=100000)
 bench: $(VENV)/.test-installed
-	$(PY) bench/import_bench.py
+	FAMILIES=$(BENCH_FAMILIES) scripts/bench.sh
 
 clean:
 	rm -rf var/harapan.sqlite3* var/media var/static
