@@ -7,7 +7,7 @@ PORT ?= 8000
 FAMILIES ?= 60000
 BENCH_FAMILIES ?= 100000
 
-.PHONY: run test venv test-deps lint typecheck test-sqlite test-postgres bench clean
+.PHONY: run test venv lint typecheck bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
