@@ -1,8 +1,8 @@
 """Generated families written as KPM import files in the FORMATS.md §6.1 layout.
 
-Two shapes: one XLSX with the sheets ``KELUARGA`` and ``ART`` (openpyxl write-only mode: rows
-stream to disk), or a pair of CSV files (``;`` delimited, UTF-8 with BOM, for Indonesian Excel,
-FORMATS.md §6 general rules). Identity numbers are written as text, never as numbers.
+The files are written by ``harapan.imports.kpm_writer`` (one XLSX with the sheets ``KELUARGA`` and
+``ART``, or a pair of ``;`` CSV files), with the columns the generator fills: the layout without
+the export-only ``KOMPONEN``.
 
 ``inject_errors`` spoils a few families on purpose (a 15-digit NIK, a birth date that disagrees
 with the NIK, an unknown desa, a NIK already used in another family, a sex that disagrees with the
@@ -17,18 +17,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
+from harapan.imports import kpm_writer
+from harapan.imports.kpm_writer import FileStats
 
 from .generator import ART_COLUMNS, KELUARGA_COLUMNS, FamilyRows
 
-# An XLSX sheet holds at most 1,048,576 rows; larger benchmark files must be CSV.
-XLSX_MAX_ROWS = 1_048_576
-
-
-@dataclass
-class FileStats:
-    families: int = 0
-    members: int = 0
+__all__ = ["FileStats", "InjectedError", "inject_errors", "write_csv_pair", "write_errors_list", "write_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -49,45 +43,14 @@ ERROR_KINDS = ("nik_15_digit", "nik_tanggal_lahir", "desa_tidak_dikenal", "nik_g
 
 def write_xlsx(families: Iterable[FamilyRows], path: Path) -> FileStats:
     """One workbook with sheets KELUARGA and ART, streamed row by row."""
-    wb = Workbook(write_only=True)
-    ws_k = wb.create_sheet("KELUARGA")
-    ws_a = wb.create_sheet("ART")
-    ws_k.append(list(KELUARGA_COLUMNS))
-    ws_a.append(list(ART_COLUMNS))
-    stats = FileStats()
-    for f in families:
-        stats.families += 1
-        ws_k.append([f.keluarga.get(c, "") for c in KELUARGA_COLUMNS])
-        for _, a in f.art:
-            stats.members += 1
-            ws_a.append([a.get(c, "") for c in ART_COLUMNS])
-        if stats.members >= XLSX_MAX_ROWS:
-            raise ValueError("Terlalu banyak baris untuk satu lembar XLSX; gunakan format CSV.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return stats
+    return kpm_writer.write_xlsx(families, path, keluarga_columns=KELUARGA_COLUMNS, art_columns=ART_COLUMNS)
 
 
 def write_csv_pair(families: Iterable[FamilyRows], keluarga_path: Path, art_path: Path) -> FileStats:
     """Two CSV files, ``;`` delimited, UTF-8 with BOM (FORMATS.md §6 general rules)."""
-    keluarga_path.parent.mkdir(parents=True, exist_ok=True)
-    art_path.parent.mkdir(parents=True, exist_ok=True)
-    stats = FileStats()
-    with (
-        keluarga_path.open("w", encoding="utf-8-sig", newline="") as fk,
-        art_path.open("w", encoding="utf-8-sig", newline="") as fa,
-    ):
-        wk = csv.writer(fk, delimiter=";")
-        wa = csv.writer(fa, delimiter=";")
-        wk.writerow(KELUARGA_COLUMNS)
-        wa.writerow(ART_COLUMNS)
-        for f in families:
-            stats.families += 1
-            wk.writerow([f.keluarga.get(c, "") for c in KELUARGA_COLUMNS])
-            for _, a in f.art:
-                stats.members += 1
-                wa.writerow([a.get(c, "") for c in ART_COLUMNS])
-    return stats
+    return kpm_writer.write_csv_pair(
+        families, keluarga_path, art_path, keluarga_columns=KELUARGA_COLUMNS, art_columns=ART_COLUMNS
+    )
 
 
 def inject_errors(families: Iterable[FamilyRows], *, every: int, found: list[InjectedError]) -> Iterator[FamilyRows]:

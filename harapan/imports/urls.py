@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/laporan.csv", views.report_csv_view, name="report_csv"),
     path("<int:pk>/laporan.xlsx", views.report_xlsx_view, name="report_xlsx"),
     path("templat.xlsx", views.template_view, name="template"),
+    path("ekspor.xlsx", views.export_xlsx_view, name="export_xlsx"),
+    path("ekspor.zip", views.export_csv_view, name="export_csv"),
 ]
