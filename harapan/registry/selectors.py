@@ -15,7 +15,7 @@ from django.http import Http404
 from harapan.accounts.scope import household_q
 from harapan.regions.models import Region
 
-from .models import DisabilityAssessment, Household, HouseholdStatus, Member, Pregnancy, SchoolEnrolment
+from .models import PRESENT, DisabilityAssessment, Household, HouseholdStatus, Member, Pregnancy, SchoolEnrolment
 from .rules import Enrolment, HouseholdComponents, MemberFacts, Period, RegistryRules, household_components
 
 
@@ -58,7 +58,9 @@ def member_facts(
     if household_ids is not None:
         members = members.filter(household_id__in=list(household_ids))
     rows = list(members.values("id", "sex", "birth_date", "presence", "left_on"))
-    ids = [r["id"] for r in rows]
+    # A subquery, not the list of member ids: the statement stays the same size for every chunk
+    # of families (SQLite caches each distinct statement).
+    ids = members.values("id")
     preg: dict[int, list[Period]] = defaultdict(list)
     for p in Pregnancy.objects.filter(member_id__in=ids).values("member_id", "valid_from", "valid_to"):
         preg[p["member_id"]].append(Period(p["valid_from"], p["valid_to"]))
@@ -75,7 +77,7 @@ def member_facts(
             member_id=r["id"],
             sex=r["sex"],
             birth_date=r["birth_date"],
-            present=r["presence"] in (1, 4),
+            present=r["presence"] in PRESENT,
             left_on=r["left_on"],
             pregnancies=tuple(preg[r["id"]]),
             enrolments=tuple(enr[r["id"]]),
