@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "harapan.accounts",
     "harapan.audit",
     "harapan.registry",
+    "harapan.p2k2",
     "harapan.imports",
     "harapan.demo",
     "harapan.api",
