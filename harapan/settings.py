@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "harapan.audit",
     "harapan.registry",
     "harapan.p2k2",
+    "harapan.groups",
     "harapan.imports",
     "harapan.demo",
     "harapan.api",
