@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "harapan.registry",
     "harapan.p2k2",
     "harapan.groups",
+    "harapan.meetings",
     "harapan.imports",
     "harapan.demo",
     "harapan.api",

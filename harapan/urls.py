@@ -13,6 +13,7 @@ urlpatterns = [
     path("impor/", include("harapan.imports.urls")),
     path("p2k2/", include("harapan.p2k2.urls")),
     path("kelompok/", include("harapan.groups.urls")),
+    path("pertemuan/", include("harapan.meetings.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
