@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "harapan.p2k2",
     "harapan.groups",
     "harapan.meetings",
+    "harapan.products",
     "harapan.imports",
     "harapan.demo",
     "harapan.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("p2k2/", include("harapan.p2k2.urls")),
     path("kelompok/", include("harapan.groups.urls")),
     path("pertemuan/", include("harapan.meetings.urls")),
+    path("produk/", include("harapan.products.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
