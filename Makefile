@@ -26,6 +26,7 @@ run: venv
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --families $(FAMILIES) --if-empty
 	$(PY) manage.py form_groups --user operator --kabupaten 35.11
+	$(PY) manage.py plan_meetings --user operator --kabupaten 35.11 --year $$(date +%Y)
 	@echo "Task worker (imports) starts in the background; web on http://$(HOST):$(PORT)/"
 	$(PY) manage.py db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
