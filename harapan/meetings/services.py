@@ -21,7 +21,7 @@ from harapan.audit.services import audit_event, audit_events_save
 from harapan.conf import setting
 from harapan.groups.models import Kelompok
 from harapan.p2k2.models import ModuleKind, Session
-from harapan.p2k2.selectors import curriculum_for, kabupaten_of, next_session_after
+from harapan.p2k2.selectors import curriculum_for, kabupaten_of
 
 from . import events, rules
 from .models import AbsenceFlag, AbsenceFlagMeeting, Attendance, Mark, Meeting, MeetingStatus
@@ -53,38 +53,7 @@ def meeting_plan_year(*, kelompok: Kelompok, year: int, acting_user: Any) -> lis
     """One meeting a month for ``year`` (idempotent per month), sessions in teaching order from
     the group's last held session. Returns the meetings created."""
     may_record(acting_user, kelompok)
-    day = int(setting("meetings", "DEFAULT_DAY"))
-    existing: dict[int, Meeting] = {}
-    for m in Meeting.objects.filter(kelompok=kelompok, scheduled_on__year=year).select_related("session__module"):
-        existing.setdefault(m.scheduled_on.month, m)
-    last_held = (
-        Meeting.objects.filter(kelompok=kelompok, status=MeetingStatus.TERLAKSANA, session__isnull=False)
-        .filter(scheduled_on__lt=dt.date(year, 1, 1))
-        .select_related("session__module")
-        .order_by("-scheduled_on", "-pk")
-        .first()
-    )
-    current: Session | None = last_held.session if last_held else None
-    started = current is not None
-    new: list[Meeting] = []
-    for month in range(1, 13):
-        if month in existing:
-            if existing[month].session is not None:
-                current, started = existing[month].session, True
-            continue
-        if not started:
-            current, started = _first_session(kelompok), True
-        elif current is not None:
-            current = next_session_after(current)
-        new.append(
-            Meeting(
-                kelompok=kelompok,
-                session=current,
-                scheduled_on=dt.date(year, month, min(day, 28)),
-                status=MeetingStatus.DIRENCANAKAN,
-            )
-        )
-    return Meeting.objects.bulk_create(new)
+    return meetings_plan_year_bulk(kelompok_ids=[kelompok.pk], year=year, acting_user=acting_user)
 
 
 def _session_successors() -> tuple[dict[int, Session], dict[int, Session | None]]:
@@ -112,10 +81,10 @@ def _session_successors() -> tuple[dict[int, Session], dict[int, Session | None]
 
 @transaction.atomic
 def meetings_plan_year_bulk(*, kelompok_ids: Sequence[int], year: int, acting_user: Any) -> list[Meeting]:
-    """``meeting_plan_year`` for many groups at once, set-based: one query for the groups, one for
+    """One meeting a month for ``year`` for many groups at once, set-based: one query for the groups, one for
     their meetings already in ``year``, one for each group's last held session before ``year``,
-    one for the curriculum, then ``bulk_create``. Same months, day and teaching order as the
-    single-group function. Returns the meetings created."""
+    one for the curriculum, then ``bulk_create``. ``meeting_plan_year`` is this for one group.
+    Returns the meetings created."""
     last_held = (
         Meeting.objects.filter(
             kelompok=OuterRef("pk"),
