@@ -34,7 +34,9 @@ def region_prefix(staff: Staff) -> str | None:
 
 
 def household_q(user: Any, *, prefix: str = "") -> Q:
-    """A filter on households (or on ``prefix``-related households) that ``user`` may see."""
+    """A filter on households that ``user`` may see; it serves any model that, like a household or
+    a kelompok, carries ``pendamping`` and ``desa`` (``prefix`` reaches them through a relation,
+    e.g. ``kelompok__`` from a product)."""
     staff = staff_of(user)
     if staff is None:
         return Q(pk__in=[])

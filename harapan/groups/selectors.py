@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from harapan.accounts.models import Role, Staff
-from harapan.accounts.scope import region_in_scope, region_prefix, staff_of
+from harapan.accounts.scope import household_q, region_in_scope, staff_of
 from harapan.conf import setting
 from harapan.registry.models import IN_PROGRAMME, Household
 
@@ -72,16 +72,11 @@ def caseload_by_pendamping(kecamatan_code: str) -> list[CaseloadRow]:
 
 def kelompok_list(user: Any) -> QuerySet[Kelompok]:
     """Groups the user may see, with their current family count (``families``)."""
-    staff = staff_of(user)
-    qs = Kelompok.objects.select_related("desa", "pendamping").annotate(families=Count("memberships", filter=OPEN))
-    if staff is None:
-        return qs.none()
-    if staff.role == Role.PENDAMPING:
-        return qs.filter(pendamping=staff)
-    area = region_prefix(staff)
-    if area is None:
-        return qs
-    return qs.filter(desa__code__startswith=area + ".")
+    return (
+        Kelompok.objects.filter(household_q(user))
+        .select_related("desa", "pendamping")
+        .annotate(families=Count("memberships", filter=OPEN))
+    )
 
 
 def kelompok_get(user: Any, pk: int) -> Kelompok:

@@ -12,8 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from harapan.accounts.models import Role
-from harapan.accounts.scope import region_prefix, staff_of
+from harapan.accounts.scope import household_q
 from harapan.regions.models import Region
 
 from .models import Product, ProductPhoto
@@ -26,16 +25,7 @@ def format_rupiah(value: int) -> str:
 
 def product_list(user: Any) -> QuerySet[Product]:
     """Products of the groups the user may see (pendamping: own groups; others: their area)."""
-    staff = staff_of(user)
-    qs = Product.objects.select_related("kelompok", "kelompok__desa")
-    if staff is None:
-        return qs.none()
-    if staff.role == Role.PENDAMPING:
-        return qs.filter(kelompok__pendamping=staff)
-    area = region_prefix(staff)
-    if area is None:
-        return qs
-    return qs.filter(kelompok__desa__code__startswith=area + ".")
+    return Product.objects.filter(household_q(user, prefix="kelompok__")).select_related("kelompok", "kelompok__desa")
 
 
 def product_get(user: Any, pk: int) -> Product:
