@@ -132,3 +132,20 @@ def pendamping_kelompok(staff: Staff) -> QuerySet[Kelompok]:
         .annotate(families=Count("memberships", filter=OPEN))
         .order_by("code")
     )
+
+
+# Who works a group's business (records its meetings, manages its products): its own pendamping,
+# or an operator/korkab whose area holds the group's desa.
+GROUP_AREA_ROLES = (Role.OPERATOR, Role.KORKAB)
+
+
+def kelompok_worker(user: Any, kelompok: Kelompok) -> Staff | None:
+    """The user's staff record when they may act for ``kelompok``; None otherwise."""
+    staff = staff_of(user)
+    if staff is None:
+        return None
+    if staff.role == Role.PENDAMPING:
+        return staff if kelompok.pendamping_id == staff.pk else None
+    if staff.role in GROUP_AREA_ROLES and region_in_scope(user, str(kelompok.desa_id)):
+        return staff
+    return None

@@ -14,29 +14,24 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan.accounts.models import Role, Staff
-from harapan.accounts.scope import region_in_scope, staff_of
+from harapan.accounts.models import Staff
 from harapan.audit.models import AuditEvent
 from harapan.audit.services import audit_event, audit_events_save
 from harapan.conf import setting
 from harapan.groups.models import Kelompok
+from harapan.groups.selectors import kelompok_worker
 from harapan.p2k2.models import ModuleKind, Session
 from harapan.p2k2.selectors import curriculum_for, kabupaten_of
 
 from . import events, rules
 from .models import AbsenceFlag, AbsenceFlagMeeting, Attendance, Mark, Meeting, MeetingStatus
 
-AREA_ROLES = (Role.OPERATOR, Role.KORKAB)
-
 
 def may_record(user: Any, kelompok: Kelompok) -> Staff:
     """The group's pendamping, or an operator/korkab of the group's area; PermissionDenied otherwise."""
-    staff = staff_of(user)
+    staff = kelompok_worker(user, kelompok)
     if staff is not None:
-        if staff.role == Role.PENDAMPING and kelompok.pendamping_id == staff.pk:
-            return staff
-        if staff.role in AREA_ROLES and region_in_scope(user, str(kelompok.desa_id)):
-            return staff
+        return staff
     raise PermissionDenied(_("Anda tidak berwenang mencatat pertemuan kelompok ini."))
 
 

@@ -13,35 +13,28 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from harapan.accounts.models import Role, Staff
-from harapan.accounts.scope import region_in_scope, staff_of
+from harapan.accounts.models import Staff
 from harapan.audit.services import diff, snapshot
 from harapan.groups.models import GroupMembership, Kelompok
+from harapan.groups.selectors import kelompok_worker
 from harapan.registry.models import Member
 
 from . import events
 from .models import Product, ProductMaker, ProductPhoto, ProductSale
 
-MANAGER_ROLES = (Role.OPERATOR, Role.KORKAB)
 PRODUCT_FIELDS = ["kelompok", "name", "description", "price_rupiah", "unit", "is_active"]
 EDITABLE_FIELDS = ("name", "description", "price_rupiah", "unit", "is_active")
 
 
 def can_manage(user: Any, kelompok: Kelompok) -> bool:
     """The group's pendamping, or an operator/korkab whose area holds the group's desa."""
-    staff = staff_of(user)
-    if staff is None:
-        return False
-    if staff.role == Role.PENDAMPING:
-        return kelompok.pendamping_id == staff.pk
-    return staff.role in MANAGER_ROLES and region_in_scope(user, str(kelompok.desa_id))
+    return kelompok_worker(user, kelompok) is not None
 
 
 def require_manager(user: Any, kelompok: Kelompok) -> Staff:
-    if not can_manage(user, kelompok):
+    staff = kelompok_worker(user, kelompok)
+    if staff is None:
         raise PermissionDenied(_("Anda tidak berwenang mengelola produk kelompok ini."))
-    staff = staff_of(user)
-    assert staff is not None
     return staff
 
 
