@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "harapan.meetings",
     "harapan.products",
     "harapan.imports",
+    "harapan.benefits",
     "harapan.demo",
     "harapan.api",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("kelompok/", include("harapan.groups.urls")),
     path("pertemuan/", include("harapan.meetings.urls")),
     path("produk/", include("harapan.products.urls")),
+    path("manfaat/", include("harapan.benefits.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
