@@ -137,3 +137,89 @@ class KnowledgeChoice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class KnowledgeCheck(models.Model):
+    """One family's before/after knowledge check at one held meeting: correct answers out of
+    ``total``, the number of questions the session had when the check was first recorded (so a
+    later change to the questions leaves old scores meaningful). ``pre_correct`` / ``post_correct``
+    are empty when that half was not collected (RULES.md "P2K2 / FDS curriculum")."""
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", verbose_name=_("pertemuan"), on_delete=models.CASCADE, related_name="knowledge_checks"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("KPM"), on_delete=models.CASCADE, related_name="knowledge_checks"
+    )
+    # Who sat the check; the carer (pengurus) unless the pendamping says otherwise.
+    member = models.ForeignKey(
+        "registry.Member",
+        verbose_name=_("anggota yang mengikuti"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    total = models.PositiveSmallIntegerField(_("jumlah pertanyaan"))
+    pre_correct = models.PositiveSmallIntegerField(_("benar sebelum sesi"), null=True, blank=True)
+    post_correct = models.PositiveSmallIntegerField(_("benar sesudah sesi"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.Staff", verbose_name=_("dicatat oleh"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"))
+
+    class Meta:
+        verbose_name = _("cek pengetahuan")
+        verbose_name_plural = _("cek pengetahuan")
+        ordering = ["meeting", "household"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "household"], name="p2k2_check_one_per_meeting_household"),
+            models.CheckConstraint(condition=Q(total__gte=1), name="p2k2_check_total_positive"),
+            models.CheckConstraint(
+                condition=Q(pre_correct__isnull=True) | Q(pre_correct__lte=models.F("total")),
+                name="p2k2_check_pre_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(post_correct__isnull=True) | Q(post_correct__lte=models.F("total")),
+                name="p2k2_check_post_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(pre_correct__isnull=False) | Q(post_correct__isnull=False),
+                name="p2k2_check_has_a_score",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "meeting"], name="p2k2_check_household")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}@{self.meeting_id}: {self.pre_correct}/{self.post_correct} of {self.total}"
+
+
+class CheckPhase(models.TextChoices):
+    PRE = "sebelum", _("Sebelum sesi")
+    POST = "sesudah", _("Sesudah sesi")
+
+
+class KnowledgeAnswer(models.Model):
+    """The choice a family picked for one question, before or after the session, when the check
+    was taken question by question; its ``KnowledgeCheck`` holds the resulting score."""
+
+    knowledge_check = models.ForeignKey(
+        KnowledgeCheck, verbose_name=_("cek pengetahuan"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        KnowledgeQuestion, verbose_name=_("pertanyaan"), on_delete=models.CASCADE, related_name="+"
+    )
+    phase = models.CharField(_("tahap"), max_length=8, choices=CheckPhase.choices)
+    choice = models.ForeignKey(KnowledgeChoice, verbose_name=_("jawaban"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("jawaban cek pengetahuan")
+        verbose_name_plural = _("jawaban cek pengetahuan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["knowledge_check", "question", "phase"], name="p2k2_answer_one_per_question_phase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.knowledge_check_id} {self.phase} q{self.question_id}: {self.choice_id}"

@@ -1,17 +1,20 @@
 """Reading the curriculum: what a region's groups are taught, and in which order
 (RULES.md "P2K2 / FDS curriculum": the national modules in order, FDS fokus topics, then the
-kabupaten's own muatan lokal)."""
+kabupaten's own muatan lokal); and the knowledge checks of one meeting. Progress lives in
+``progress.py``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from harapan.accounts.models import Role
 from harapan.accounts.scope import region_in_scope, staff_of
+from harapan.meetings.models import Attendance, Mark, Meeting
+from harapan.registry.models import Member
 
-from .models import Module, ModuleKind, Session
+from .models import CheckPhase, KnowledgeAnswer, KnowledgeCheck, Module, ModuleKind, Session
 
 
 def kabupaten_of(region_code: str | None) -> str | None:
@@ -29,6 +32,34 @@ def _sessions_prefetch() -> Prefetch:
         .annotate(question_count=Count("questions"))
         .prefetch_related("materials"),
     )
+
+
+_KIND_RANK: dict[str, int] = {ModuleKind.INTI: 0, ModuleKind.FDS_FOKUS: 1, ModuleKind.MUATAN_LOKAL: 2}
+
+
+def teaching_key(module: Module) -> tuple[int, str, int, int]:
+    """Sort key of modules in teaching order: inti, then FDS fokus (national first), then muatan lokal."""
+    rank = _KIND_RANK.get(module.kind, len(_KIND_RANK))
+    return (rank, str(module.owner_region_id or ""), module.order, module.pk)
+
+
+def curriculum_sessions(region_code: str | None) -> list[Session]:
+    """The sessions taught in ``region_code`` in teaching order (as ``curriculum_for`` orders the
+    modules: inti 1-14, then FDS fokus, then the kabupaten's muatan lokal), each with its
+    ``module`` loaded and ``question_count``; one query."""
+    kabupaten = kabupaten_of(region_code)
+    local = Q(module__owner_region_id=kabupaten) if kabupaten else Q(pk__in=[])
+    sessions = list(
+        Session.objects.filter(module__is_active=True)
+        .filter(
+            Q(module__kind=ModuleKind.INTI)
+            | Q(module__kind=ModuleKind.FDS_FOKUS) & (Q(module__owner_region__isnull=True) | local)
+            | Q(module__kind=ModuleKind.MUATAN_LOKAL) & local
+        )
+        .select_related("module")
+        .annotate(question_count=Count("questions"))
+    )
+    return sorted(sessions, key=lambda s: (*teaching_key(s.module), s.order, s.pk))
 
 
 def curriculum_for(region_code: str | None) -> list[Module]:
@@ -91,3 +122,37 @@ def session_for(user: Any, pk: int) -> Session | None:
 
 def modules_owned_by(region_code: str) -> QuerySet[Module]:
     return Module.objects.filter(owner_region_id=region_code).order_by("order", "pk")
+
+
+def knowledge_check_rows(meeting: Meeting) -> list[dict[str, Any]]:
+    """The families present (hadir) at ``meeting`` in the group's usual order (RW, RT, PKH id),
+    with their carer's name and their recorded check, if any (``check``); two queries."""
+    carer = Member.objects.filter(household_id=OuterRef("household_id"), is_carer=True).values("name")[:1]
+    present = (
+        Attendance.objects.filter(meeting=meeting, mark=Mark.HADIR)
+        .select_related("household")
+        .annotate(carer_name=Subquery(carer))
+        .order_by("household__rw", "household__rt", "household__pkh_id")
+    )
+    checks = {c.household_id: c for c in KnowledgeCheck.objects.filter(meeting=meeting).select_related("member")}
+    return [
+        {
+            "hid": a.household_id,
+            "pkh_id": a.household.pkh_id,
+            "name": a.carer_name or a.household.pkh_id,  # type: ignore[attr-defined]
+            "check": checks.get(a.household_id),
+        }
+        for a in present
+    ]
+
+
+def knowledge_check_answers(check: KnowledgeCheck | None) -> dict[str, dict[int, int]]:
+    """The choices recorded for a check question by question: {phase: {question id: choice id}}."""
+    out: dict[str, dict[int, int]] = {p: {} for p in CheckPhase.values}
+    if check is None:
+        return out
+    for phase, qid, cid in KnowledgeAnswer.objects.filter(knowledge_check=check).values_list(
+        "phase", "question_id", "choice_id"
+    ):
+        out[phase][qid] = cid
+    return out

@@ -3,8 +3,8 @@ transaction and audits (harapan.audit).
 
 A kabupaten/kota's own muatan lokal (RULES.md "P2K2 / FDS curriculum": SEKOPER in Bondowoso)
 is created by that kabupaten's Dinas Sosial or korkab. Materials and questions of a kabupaten's
-module are added by the same roles of that kabupaten; those of the national modules by the
-ministry only.
+module are managed by Dinas Sosial, korkab and operator of that kabupaten; those of the national
+modules by the ministry only.
 """
 
 from __future__ import annotations
@@ -18,18 +18,20 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from harapan.accounts.models import Role
-from harapan.accounts.scope import region_in_scope, require_role
+from harapan.accounts.scope import region_in_scope, require_role, staff_of
 from harapan.regions.models import Region
 
-from . import events
-from .models import KnowledgeChoice, KnowledgeQuestion, Module, ModuleKind, Session, SessionMaterial
+from .. import events
+from ..models import KnowledgeChoice, KnowledgeQuestion, Module, ModuleKind, Session, SessionMaterial
 
 LOCAL_MODULE_ROLES = (Role.DINSOS_KAB, Role.KORKAB)
+# Who manages the materials and questions of their kabupaten's own modules.
+LOCAL_CONTENT_ROLES = (Role.DINSOS_KAB, Role.KORKAB, Role.OPERATOR)
 KABUPATEN_LEVEL = 2
 
 
-def _require_kabupaten_editor(acting_user: Any, region_code: str) -> None:
-    staff = require_role(acting_user, *LOCAL_MODULE_ROLES)
+def _require_kabupaten_editor(acting_user: Any, region_code: str, roles: tuple[str, ...] = LOCAL_MODULE_ROLES) -> None:
+    staff = require_role(acting_user, *roles)
     if staff.region_id != region_code or not region_in_scope(acting_user, region_code):
         raise PermissionDenied(_("Kabupaten/kota ini di luar wilayah kerja Anda."))
 
@@ -38,7 +40,18 @@ def _require_module_editor(acting_user: Any, module: Module) -> None:
     if module.owner_region_id is None:
         require_role(acting_user, Role.MINISTRY)
     else:
-        _require_kabupaten_editor(acting_user, str(module.owner_region_id))
+        _require_kabupaten_editor(acting_user, str(module.owner_region_id), LOCAL_CONTENT_ROLES)
+
+
+def may_edit_session_content(user: Any, session: Session) -> bool:
+    """Whether ``user`` may add and remove the materials and questions of ``session``."""
+    if staff_of(user) is None:
+        return False
+    try:
+        _require_module_editor(user, session.module)
+    except PermissionDenied:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -151,3 +164,33 @@ def question_add(
         after={"session": session.pk, "text": text, "choices": [c for c, _ok in clean]},
     ).save()
     return question
+
+
+@transaction.atomic
+def session_material_remove(*, material: SessionMaterial, acting_user: Any, source: str = "web") -> None:
+    """Remove a material from its session (the uploaded file stays in storage for the record)."""
+    _require_module_editor(acting_user, material.session.module)
+    before = {
+        "session": material.session_id,
+        "title": material.title,
+        "file": material.file.name,
+        "url": material.url,
+    }
+    event = events.removed(events.MATERIAL_REMOVED, material, actor=acting_user, source=source, before=before)
+    material.delete()
+    event.save()
+
+
+@transaction.atomic
+def question_remove(*, question: KnowledgeQuestion, acting_user: Any, source: str = "web") -> None:
+    """Remove a knowledge question and its choices. Scores already recorded keep the number of
+    questions they were out of (``KnowledgeCheck.total``)."""
+    _require_module_editor(acting_user, question.session.module)
+    before = {
+        "session": question.session_id,
+        "text": question.text,
+        "choices": [c.text for c in question.choices.all()],
+    }
+    event = events.removed(events.QUESTION_REMOVED, question, actor=acting_user, source=source, before=before)
+    question.delete()
+    event.save()
