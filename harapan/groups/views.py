@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from harapan.registry.models import Household
 from . import selectors, services
 from .forms import AssignPendampingForm, MoveFamilyForm
 from .models import Kelompok
+
+LIST_PAGE_SIZE = 50
 
 
 def _can_manage(request: HttpRequest) -> bool:
@@ -56,12 +60,16 @@ def _detail(
 
 @login_required
 def kelompok_list_view(request: HttpRequest) -> HttpResponse:
-    groups = selectors.kelompok_list(request.user).order_by("code")[:500]
+    groups = selectors.kelompok_list(request.user).order_by("code")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        groups = groups.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(desa__name__icontains=q))
+    page = Paginator(groups, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     staff = staff_of(request.user)
     return render(
         request,
         "groups/kelompok_list.html",
-        {"groups": groups, "band": selectors.group_band(), "staff": staff},
+        {"page": page, "q": q, "band": selectors.group_band(), "staff": staff},
     )
 
 

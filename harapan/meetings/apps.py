@@ -13,5 +13,11 @@ class MeetingsConfig(AppConfig):
     defaults: dict[str, Any] = {
         "ABSENCE_THRESHOLD": 3,
         "NON_ELIGIBLE_THRESHOLD": 6,
+        # RULES.md "P2K2 / FDS curriculum": one meeting a month per group (~2 hours); a pendamping with
+        # several groups holds several a month. A year's plan puts each group of a pendamping on its
+        # own working day from DEFAULT_DAY on, at DEFAULT_START_TIME.
         "DEFAULT_DAY": 10,
+        "DEFAULT_START_TIME": "09:00",
+        "MEETING_MINUTES": 120,
+        "MEETING_WEEKDAYS": [0, 1, 2, 3, 4],  # Monday-Friday
     }

@@ -9,7 +9,7 @@ import pytest
 
 from harapan.accounts.models import Role, Staff
 from harapan.groups.models import GroupMembership, Kelompok
-from harapan.meetings.models import Meeting
+from harapan.meetings.models import Meeting, Venue
 from harapan.meetings.services import attendance_record
 from harapan.regions.models import Region
 from harapan.registry.models import Household
@@ -61,3 +61,23 @@ def hold(group: Kelompok, day: dt.date, marks: dict[int, tuple[str, str]], user:
 
 def month(n: int) -> dt.date:
     return dt.date(2026, n, 10)
+
+
+_venues = itertools.count(1)
+
+
+def make_venue(desa: Region | str, *, layak: bool = True, capacity: int | None = 40, **extra: Any) -> Venue:
+    """A meeting place written straight to the table (the venue services have their own tests)."""
+    criteria = {
+        "easy_to_reach": True,
+        "large_enough": True,
+        "fit_for_material": True,
+        "away_from_busy_places": layak,
+    }
+    return Venue.objects.create(
+        desa_id=desa if isinstance(desa, str) else desa.code,
+        name=extra.pop("name", f"Balai Uji {next(_venues)}"),
+        kind=extra.pop("kind", "balai_desa"),
+        capacity=capacity,
+        **{**criteria, **extra},
+    )

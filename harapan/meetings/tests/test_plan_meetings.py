@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from harapan.accounts.models import Role
+from harapan.groups.models import Kelompok
 from harapan.meetings.models import Meeting, MeetingStatus
 from harapan.meetings.services import meeting_plan_year, meetings_plan_year_bulk
 from harapan.testing import JEMBER, MAESAN, make_staff
@@ -27,17 +28,25 @@ def _plan(kelompok_id: int) -> list[tuple[int, dt.date, int | None, str]]:
 
 
 def test_bulk_plan_equals_single_plan_on_the_same_data(setup: Setup) -> None:
+    """Two pendamping with the same three groups (a fresh one, one with a held meeting, one with a
+    partly planned year): planning one pendamping's groups one by one equals planning the other's
+    at once, dates included (each group of a pendamping gets its own working day)."""
     user = setup.operator.user
-    fresh = [make_group(setup.desa, setup.pendamping, [], dt.date(2025, 1, 1)) for _ in range(2)]
-    held = [make_group(setup.desa, setup.pendamping, [], dt.date(2025, 1, 1)) for _ in range(2)]
-    partial = [make_group(setup.desa, setup.pendamping, [], dt.date(2025, 1, 1)) for _ in range(2)]
-    for group in held + partial:
+
+    def groups_of(prefix: str) -> list[Kelompok]:
+        staff = make_staff(Role.PENDAMPING, MAESAN)
+        return [
+            Kelompok.objects.create(code=f"KLP-{prefix}-{kind}", name=kind, desa=setup.desa, pendamping=staff)
+            for kind in ("1fresh", "2held", "3partial")
+        ]
+
+    singles, bulks = groups_of("S"), groups_of("B")
+    for group in singles[1:] + bulks[1:]:
         planned = meeting_plan_year(kelompok=group, year=2026, acting_user=user)
         Meeting.objects.filter(pk=planned[6].pk).update(status=MeetingStatus.TERLAKSANA)
-    for group in partial:
+    for group in (singles[2], bulks[2]):
         meeting_plan_year(kelompok=group, year=2027, acting_user=user)
         Meeting.objects.filter(kelompok=group, scheduled_on__year=2027, scheduled_on__month__in=[1, 5, 6]).delete()
-    singles, bulks = [fresh[0], held[0], partial[0]], [fresh[1], held[1], partial[1]]
     for group in singles:
         meeting_plan_year(kelompok=group, year=2027, acting_user=user)
     meetings_plan_year_bulk(kelompok_ids=[g.pk for g in bulks], year=2027, acting_user=user)

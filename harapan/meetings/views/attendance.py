@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from harapan.accounts.models import Role
+from harapan.accounts.scope import staff_of
 from harapan.groups.selectors import kelompok_members
 
-from . import selectors, services
-from .models import Mark, Meeting, MeetingPhoto
+from .. import selectors, services
+from ..models import Mark, Meeting, MeetingPhoto
 
 PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
@@ -27,7 +29,12 @@ MARK_LETTERS = [(Mark.HADIR.value, "H"), (Mark.IZIN.value, "I"), (Mark.ALPA.valu
 @login_required
 def meeting_list_view(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_upcoming(request.user)[:100]
-    return render(request, "meetings/meeting_list.html", {"meetings": meetings})
+    staff = staff_of(request.user)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": meetings, "is_pendamping": staff is not None and staff.role == Role.PENDAMPING},
+    )
 
 
 def _rows(meeting: Meeting, typed: dict[int, tuple[str, str]], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
