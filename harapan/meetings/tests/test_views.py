@@ -10,6 +10,7 @@ from django.urls import reverse
 from harapan.accounts.models import Role, Staff
 from harapan.groups.models import GroupMembership
 from harapan.meetings.models import Attendance, Meeting, MeetingStatus
+from harapan.p2k2.models import Session
 from harapan.registry.models import Household
 from harapan.testing import JEMBER, make_household, make_staff
 
@@ -87,3 +88,15 @@ def test_a_save_confirms_with_counts(setup: Setup, meeting: Meeting) -> None:
     assert "Kehadiran tersimpan: 1 hadir, 1 izin, 1 alpa." in html
     assert "removeItem" in html
     assert dict(Attendance.objects.values_list("household_id", "mark")) == {a.pk: "hadir", b.pk: "izin", c.pk: "alpa"}
+
+
+def test_a_held_meeting_with_a_session_leads_to_its_knowledge_check(setup: Setup, meeting: Meeting) -> None:
+    """After recording, the pendamping goes on to the before/after scores (issue 3: Progress)."""
+    meeting.session = Session.objects.order_by("module__order", "order").first()
+    meeting.save(update_fields=["session"])
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    client = login(setup.pendamping)
+    assert 'data-testid="knowledge-check-link"' not in client.get(url).content.decode()
+    data = {f"m-{h.pk}": "hadir" for h in setup.families}
+    html = client.post(url, data, follow=True).content.decode()
+    assert reverse("p2k2:knowledge_check", args=[meeting.pk]) in html
