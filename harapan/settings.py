@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "harapan.accounts",
     "harapan.audit",
     "harapan.registry",
+    "harapan.updates",
     "harapan.p2k2",
     "harapan.groups",
     "harapan.meetings",

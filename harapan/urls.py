@@ -10,6 +10,7 @@ urlpatterns = [
     path("akun/", include("harapan.accounts.urls")),
     path("wilayah/", include("harapan.regions.urls")),
     path("kpm/", include("harapan.registry.urls")),
+    path("pemutakhiran/", include("harapan.updates.urls")),
     path("impor/", include("harapan.imports.urls")),
     path("p2k2/", include("harapan.p2k2.urls")),
     path("kelompok/", include("harapan.groups.urls")),

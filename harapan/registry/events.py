@@ -16,8 +16,10 @@ HOUSEHOLD_CREATED = "household_created"
 HOUSEHOLD_UPDATED = "household_updated"
 HOUSEHOLD_STATUS_CHANGED = "household_status_changed"
 HOUSEHOLD_PENDAMPING_ASSIGNED = "household_pendamping_assigned"
+HOUSEHOLD_MOVED = "household_moved"
 MEMBER_CREATED = "member_created"
 MEMBER_UPDATED = "member_updated"
+MEMBER_LEFT = "member_left"
 FACT_RECORDED = "member_fact_recorded"
 
 # Marked for makemessages only; pages translate them when they show them.
@@ -26,8 +28,10 @@ ACTION_LABELS = {
     HOUSEHOLD_UPDATED: gettext_noop("Data KPM diubah"),
     HOUSEHOLD_STATUS_CHANGED: gettext_noop("Status KPM diubah"),
     HOUSEHOLD_PENDAMPING_ASSIGNED: gettext_noop("Pendamping ditetapkan"),
+    HOUSEHOLD_MOVED: gettext_noop("KPM pindah alamat"),
     MEMBER_CREATED: gettext_noop("Anggota ditambahkan"),
     MEMBER_UPDATED: gettext_noop("Data anggota diubah"),
+    MEMBER_LEFT: gettext_noop("Anggota keluar (meninggal/pindah)"),
     FACT_RECORDED: gettext_noop("Fakta anggota dicatat"),
 }
 
@@ -86,6 +90,20 @@ def household_pendamping_assigned(
     )
 
 
+def household_moved(
+    household: Household, *, actor: Any, source: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> AuditEvent:
+    return audit_event(
+        action=HOUSEHOLD_MOVED,
+        obj=household,
+        actor=actor,
+        source=source,
+        household_id=household.pk,
+        before=before,
+        after=after,
+    )
+
+
 def member_created(member: Member, *, actor: Any, source: str, after: Mapping[str, Any]) -> AuditEvent:
     return audit_event(
         action=MEMBER_CREATED,
@@ -102,6 +120,21 @@ def member_updated(
 ) -> AuditEvent:
     return audit_event(
         action=MEMBER_UPDATED,
+        obj=member,
+        actor=actor,
+        source=source,
+        household_id=member.household_id,
+        before=before,
+        after=after,
+    )
+
+
+def member_left(
+    member: Member, *, actor: Any, source: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> AuditEvent:
+    """A member died or moved out: presence, the date they left, and the NIK released."""
+    return audit_event(
+        action=MEMBER_LEFT,
         obj=member,
         actor=actor,
         source=source,

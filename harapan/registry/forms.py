@@ -11,10 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household, HouseholdStatus
-from .services import EDITABLE_HOUSEHOLD_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DIGITS_ONLY = ("rt", "rw", "account_number", "kks_number")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -69,32 +67,3 @@ class HouseholdStatusForm(forms.Form):
         if status == self.household.status:
             raise ValidationError(_("Status baru sama dengan status saat ini."))
         return status
-
-
-class HouseholdEditForm(forms.Form):
-    """Address, RT/RW and account data: the fields ``services.household_update`` may change."""
-
-    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "edit_%s")
-        kwargs.setdefault("initial", {f: getattr(household, f) for f in EDITABLE_HOUSEHOLD_FIELDS})
-        super().__init__(*args, **kwargs)
-        self.household = household
-        self.fields.update(forms.fields_for_model(Household, fields=EDITABLE_HOUSEHOLD_FIELDS))
-        for name in DIGITS_ONLY:
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9]*"})
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name in DIGITS_ONLY:
-            value = (cleaned.get(name) or "").strip()
-            if value and not value.isdigit():
-                self.add_error(name, _("Hanya angka."))
-        return cleaned
-
-    def changed_values(self) -> dict[str, Any]:
-        """The cleaned values that differ from the family's current data."""
-        return {
-            f: self.cleaned_data[f]
-            for f in EDITABLE_HOUSEHOLD_FIELDS
-            if self.cleaned_data[f] != getattr(self.household, f)
-        }

@@ -1,6 +1,8 @@
-"""Family pages: search/list, detail (members, components, status and audit history), and the
-status-change and edit forms. Every read goes through ``selectors`` (the reader's scope); every
-write through ``services`` (scope, role, transaction, audit)."""
+"""Family pages: search/list, detail (members, components, status and audit history, the family's
+pemutakhiran), and the status-change form. Every read goes through ``selectors`` (the reader's
+scope); every write through ``services`` (scope, role, transaction, audit). Family data itself is
+changed only by an import or an approved pemutakhiran (``harapan.updates``), never by a direct
+edit form."""
 
 from __future__ import annotations
 
@@ -18,22 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from harapan.accounts.models import ROLE_REGION_LEVEL, Role, Staff
+from harapan.accounts.models import Role, Staff
 from harapan.accounts.scope import staff_of
 from harapan.audit.models import AuditEvent
 from harapan.regions.selectors import normalize_code, region_ancestors, region_children, region_get
 
 from .events import ACTION_LABELS
-from .forms import FamilySearchForm, HouseholdEditForm, HouseholdStatusForm, ReferenceDateForm, add_service_errors
+from .forms import FamilySearchForm, HouseholdStatusForm, ReferenceDateForm, add_service_errors
 from .models import Household, HouseholdStatus, Member
 from .rules import KOMPONEN_LABELS, age_on
 from .selectors import household_components_on, household_get, household_list, with_carer_and_member_count
-from .services import STATUS_ROLES, household_set_status, household_update
+from .services import STATUS_ROLES, household_set_status
 
 PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 20
-# Who may use the edit form: a pendamping (own families) and the kabupaten/kota roles.
-EDIT_ROLES = frozenset({Role.PENDAMPING} | {r for r, level in ROLE_REGION_LEVEL.items() if level == 2})
 # --- Search and list ---------------------------------------------------------------------------
 
 
@@ -81,6 +81,8 @@ def _source_label(source: str) -> str:
     kind, _sep, ref = source.partition(":")
     if kind == "import":
         return _("Impor #%(ref)s") % {"ref": ref}
+    if kind == "pemutakhiran":
+        return _("Pemutakhiran #%(ref)s") % {"ref": ref}
     return str(SOURCE_LABELS.get(source, source))
 
 
@@ -89,10 +91,13 @@ def _field_value(model: type[Model], name: str, value: Any, staff_names: dict[in
         return "—"
     if isinstance(value, bool):
         return _("Ya") if value else _("Tidak")
-    if isinstance(value, dict):  # a dated fact, e.g. {"jenjang": "SD", "berlaku_dari": "2026-01-01"}
+    if isinstance(value, dict):  # a dated fact, e.g. {"jenjang": "SD", "sejak": "2026-01-01"}
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     if name == "pendamping":
         return staff_names.get(value, str(value))
+    if name == "desa" and isinstance(value, str):
+        region = region_get(value)
+        return f"{region.name} ({value})" if region else value
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a key that is not a model field (e.g. a note written by an importer)
@@ -159,7 +164,6 @@ def _detail_context(
     household: Household,
     *,
     status_form: HouseholdStatusForm | None = None,
-    edit_form: HouseholdEditForm | None = None,
 ) -> dict[str, Any]:
     staff = staff_of(request.user)
     date_form = ReferenceDateForm(request.GET or None)
@@ -180,7 +184,6 @@ def _detail_context(
     )
     audit_page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("audit_page"))
     can_set_status = staff is not None and staff.role in STATUS_ROLES
-    can_edit = staff is not None and staff.role in EDIT_ROLES
     return {
         "household": household,
         "places": region_ancestors(household.desa_id),
@@ -192,7 +195,6 @@ def _detail_context(
         "audit_page": audit_page,
         "audit_rows": _audit_rows(list(audit_page.object_list), {m.pk: m for m in members}),
         "status_form": status_form or (HouseholdStatusForm(household=household) if can_set_status else None),
-        "edit_form": edit_form or (HouseholdEditForm(household=household) if can_edit else None),
     }
 
 
@@ -233,26 +235,3 @@ def household_set_status_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("registry:detail", pk=household.pk)
     return render(request, "registry/household_detail.html", _detail_context(request, household, status_form=form))
-
-
-@require_POST
-@login_required
-def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    household = household_get(user=request.user, pk=pk)
-    staff = staff_of(request.user)
-    if staff is None or staff.role not in EDIT_ROLES:
-        raise PermissionDenied(_("Peran Anda tidak dapat mengubah data KPM."))
-    form = HouseholdEditForm(request.POST, household=household)
-    if form.is_valid():
-        changed = form.changed_values()
-        if not changed:
-            messages.info(request, _("Tidak ada perubahan."))
-            return redirect("registry:detail", pk=household.pk)
-        try:
-            household_update(household=household, data=changed, acting_user=request.user, source="web")
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Data KPM disimpan."))
-            return redirect("registry:detail", pk=household.pk)
-    return render(request, "registry/household_detail.html", _detail_context(request, household, edit_form=form))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -26,6 +27,8 @@ from harapan.accounts.models import Role
 from harapan.audit.models import AuditEvent
 from harapan.registry.models import Household, HouseholdStatus
 from harapan.registry.selectors import household_list
+from harapan.testing import make_staff
+from harapan.updates.models import DataUpdate, UpdateStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +39,22 @@ class Decision:
 
     upload_import: bool
     set_status: bool
-    edit_family: bool
+    # Family data changes only through a pemutakhiran approved up the chain (issue 3): who may
+    # record one, and who decides its first (korkab) step.
+    submit_update: bool
+    approve_korkab_step: bool
 
 
 ROLE_DECISIONS: dict[str, Decision] = {
-    Role.PENDAMPING: Decision(upload_import=False, set_status=False, edit_family=True),
-    Role.KORKAB: Decision(upload_import=True, set_status=True, edit_family=True),
-    Role.SUPERVISOR: Decision(upload_import=False, set_status=False, edit_family=True),
-    Role.OPERATOR: Decision(upload_import=True, set_status=True, edit_family=True),
-    Role.DINSOS_KAB: Decision(upload_import=True, set_status=True, edit_family=True),
-    Role.DINSOS_PROV: Decision(upload_import=True, set_status=False, edit_family=False),
-    Role.MINISTRY: Decision(upload_import=True, set_status=False, edit_family=False),
+    Role.PENDAMPING: Decision(upload_import=False, set_status=False, submit_update=True, approve_korkab_step=False),
+    Role.KORKAB: Decision(upload_import=True, set_status=True, submit_update=True, approve_korkab_step=True),
+    Role.SUPERVISOR: Decision(upload_import=False, set_status=False, submit_update=False, approve_korkab_step=False),
+    Role.OPERATOR: Decision(upload_import=True, set_status=True, submit_update=True, approve_korkab_step=False),
+    Role.DINSOS_KAB: Decision(upload_import=True, set_status=True, submit_update=False, approve_korkab_step=False),
+    Role.DINSOS_PROV: Decision(upload_import=True, set_status=False, submit_update=False, approve_korkab_step=False),
+    Role.MINISTRY: Decision(upload_import=True, set_status=False, submit_update=False, approve_korkab_step=False),
 }
-NOTHING = Decision(upload_import=False, set_status=False, edit_family=False)
+NOTHING = Decision(upload_import=False, set_status=False, submit_update=False, approve_korkab_step=False)
 
 # Personas of the world: one per role, plus the other side of each boundary and the two users
 # who must reach nothing.
@@ -224,7 +230,7 @@ def test_home_page_counts_only_families_in_scope(scope_world: Any, persona: str)
     assert sum(row.total for row in response.context["rows"]) == len(scope_world.visible[persona])
 
 
-# --- Writes on families: status change and edit ------------------------------------------------
+# --- Writes on families: status change, pemutakhiran ------------------------------------------
 
 
 def _status_post(household: Household) -> dict[str, str]:
@@ -235,22 +241,8 @@ def _status_post(household: Household) -> dict[str, str]:
     }
 
 
-def _edit_post(household: Household) -> dict[str, str]:
-    return {
-        "address": "Alamat diubah oleh uji",
-        "dusun": household.dusun,
-        "rt": "009",
-        "rw": household.rw,
-        "bank": household.bank,
-        "account_number": household.account_number,
-        "account_name": household.account_name,
-        "kks_number": household.kks_number,
-    }
-
-
 WRITES = {
     "status": ("/kpm/{pk}/status/", _status_post, "set_status"),
-    "edit": ("/kpm/{pk}/ubah/", _edit_post, "edit_family"),
 }
 
 
@@ -259,9 +251,9 @@ WRITES = {
 def test_family_write_outside_scope_or_role_is_refused_and_changes_nothing(
     scope_world: Any, persona: str, write: str
 ) -> None:
-    """A status change or edit POST on another pendamping's family, another kabupaten's family,
-    or by a role not allowed to write: refused (404 outside scope, 403 for the role), the family
-    unchanged, no audit event. Allowed writes inside scope succeed (the refusals are not vacuous)."""
+    """A status change POST on another pendamping's family, another kabupaten's family, or by a
+    role not allowed to write: refused (404 outside scope, 403 for the role), the family unchanged,
+    no audit event. Allowed writes inside scope succeed (the refusals are not vacuous)."""
     url, payload, allowed_attr = WRITES[write]
     client = client_for(scope_world, persona)
     allowed = getattr(decision(persona), allowed_attr)
@@ -280,33 +272,107 @@ def test_family_write_outside_scope_or_role_is_refused_and_changes_nothing(
         assert AuditEvent.objects.filter(household=household).count() == events_before, (persona, key)
 
 
-def test_edit_post_ignores_fields_that_would_move_or_reassign_a_family(scope_world: Any) -> None:
-    """The edit form changes address and account data only: a POST that adds a desa of another
-    kabupaten, another pendamping or a status moves nothing out of scope."""
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def _account_update_post(household: Household, **extra: str) -> dict[str, Any]:
+    return {
+        "effective_date": timezone.localdate().isoformat(),
+        "bank": "BRI",
+        "account_number": "9990001112",
+        "account_name": "Uji Batas Wilayah",
+        "kks_number": "",
+        "evidence": [SimpleUploadedFile("buku.jpg", JPEG, content_type="image/jpeg")],
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pemutakhiran_submission_outside_scope_or_role_is_refused(scope_world: Any, persona: str) -> None:
+    """Recording a pemutakhiran (here: new account data) is for a pendamping's own families and for
+    operator and korkab in their kabupaten: 404 outside scope, 403 for another role. An accepted
+    submission changes no family data until it is approved."""
+    client = client_for(scope_world, persona)
+    allowed = decision(persona).submit_update
+    for key in ALL_FAMILIES:
+        household = scope_world.household(key)
+        before, count = family_state(household), DataUpdate.objects.filter(household=household).count()
+        response = client.post(f"/pemutakhiran/kpm/{household.pk}/baru/rekening/", _account_update_post(household))
+        in_scope = key in scope_world.visible[persona]
+        expected = (302 if allowed else 403) if in_scope else 404
+        assert response.status_code == expected, (persona, key, response.status_code)
+        assert DataUpdate.objects.filter(household=household).count() == count + (expected == 302), (persona, key)
+        assert family_state(household) == before, (persona, key)
+        assert not AuditEvent.objects.filter(household=household).exists(), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pemutakhiran_approval_outside_scope_or_role_is_refused(scope_world: Any, persona: str) -> None:
+    """The korkab step of an update is decided by a korkab with the family in scope: any other
+    persona is refused (404 outside scope, 403 in scope), the family unchanged; the korkab's
+    approval applies the change (the refusals are not vacuous)."""
+    submitter = make_staff(Role.OPERATOR, "35.11")  # no persona: nobody here approves their own
+    client = client_for(scope_world, persona)
+    allowed = decision(persona).approve_korkab_step
+    for key in ALL_FAMILIES:
+        household = scope_world.household(key)
+        update = DataUpdate.objects.create(
+            household=household,
+            kind="rekening",
+            effective_date=timezone.localdate(),
+            payload={"bank": "BNI", "account_number": "5550001", "account_name": "Uji", "kks_number": ""},
+            chain=["korkab"],
+            awaiting_role="korkab",
+            open_key="household",
+            submitted_by=submitter,
+        )
+        before = family_state(household)
+        response = client.post(f"/pemutakhiran/{update.pk}/putuskan/", {"decision": "setujui"})
+        in_scope = key in scope_world.visible[persona]
+        update.refresh_from_db()
+        if in_scope and allowed:
+            assert response.status_code == 302, (persona, key, response.status_code)
+            assert update.status == UpdateStatus.DITERAPKAN
+            assert family_state(household) != before
+            continue
+        assert response.status_code == (403 if in_scope else 404), (persona, key, response.status_code)
+        assert (update.status, update.decisions.count()) == (UpdateStatus.DIAJUKAN, 0), (persona, key)
+        assert family_state(household) == before, (persona, key)
+
+
+def test_an_account_update_cannot_move_or_reassign_a_family(scope_world: Any) -> None:
+    """A pemutakhiran changes only what its kind holds: a POST that adds a desa of another kabupaten,
+    another pendamping or a status moves nothing out of scope once applied."""
     household = scope_world.household("maesan_a1")
-    payload = _edit_post(household) | {
+    extra = {
         "desa": scope_world.household("jember_1").desa_id,
         "desa_id": scope_world.household("jember_1").desa_id,
-        "pendamping": scope_world.staff["pendamping_jember"].pk,
+        "pendamping": str(scope_world.staff["pendamping_jember"].pk),
         "status": HouseholdStatus.NON_ELIGIBLE,
     }
-    response = client_for(scope_world, "korkab").post(f"/kpm/{household.pk}/ubah/", payload)
+    response = client_for(scope_world, "pendamping").post(
+        f"/pemutakhiran/kpm/{household.pk}/baru/rekening/", _account_update_post(household, **extra)
+    )
     assert response.status_code == 302
+    update_url = response["Location"]
+    assert client_for(scope_world, "korkab").post(update_url + "putuskan/", {"decision": "setujui"}).status_code == 302
     after = Household.objects.get(pk=household.pk)
     assert (after.desa_id, after.pendamping_id, after.status) == (
         household.desa_id,
         household.pendamping_id,
         household.status,
     )
-    assert after.address == "Alamat diubah oleh uji"
+    assert after.account_number == "9990001112"
 
 
 def test_family_writes_by_anonymous_user_change_nothing(scope_world: Any) -> None:
     client = Client()
     household = scope_world.household("maesan_a1")
     before = family_state(household)
-    for url, payload, _attr in WRITES.values():
-        response = client.post(url.format(pk=household.pk), payload(household))
+    urls = [(url, payload(household)) for url, payload, _attr in WRITES.values()]
+    urls.append(("/pemutakhiran/kpm/{pk}/baru/rekening/", _account_update_post(household)))
+    for url, data in urls:
+        response = client.post(url.format(pk=household.pk), data)
         assert response.status_code == 302 and response["Location"].startswith("/akun/masuk/")
     assert family_state(household) == before
     assert not AuditEvent.objects.filter(household=household).exists()

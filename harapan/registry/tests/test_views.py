@@ -1,4 +1,4 @@
-"""Family pages: search and list, detail with components and history, status change and edit.
+"""Family pages: search and list, detail with components and history, status change.
 
 Scope (accounts.scope) decides what each reader sees; components follow RULES.md "Components and
 amounts"; every change shows in the audit history with who, when, before and after."""
@@ -245,40 +245,24 @@ def test_status_change_is_post_only(client, world) -> None:
     assert client.get(reverse("registry:set_status", args=[world["family"].pk])).status_code == 405
 
 
-def test_pendamping_edits_address_and_bank_of_own_family(client, world) -> None:
+def test_family_data_has_no_direct_edit_form_only_the_pemutakhiran_path(client, world) -> None:
+    """Issue 3: nothing changes family data without a pemutakhiran approved up the chain (RULES.md:
+    Disbursement and data) or an import. The old edit form and its URL are gone; the family page
+    offers "Catat pemutakhiran" to those who may record one."""
     family: Household = world["family"]
     client.force_login(world["pendamping"].user)
-    data = {
-        "address": "Jl. Melati 5",
-        "dusun": "Krajan",
-        "rt": "003",
-        "rw": "002",
-        "bank": "BRI",
-        "account_number": "123456789",
-        "account_name": "Siti Aminah",
-        "kks_number": "",
-    }
-    response = client.post(reverse("registry:edit", args=[family.pk]), data)
-    assert response.status_code == 302
+    html = client.get(reverse("registry:detail", args=[family.pk])).content.decode()
+    assert 'id="edit-form"' not in html
+    assert 'data-testid="update-start"' in html and f"/pemutakhiran/kpm/{family.pk}/baru/" in html
+    response = client.post(f"/kpm/{family.pk}/ubah/", {"address": "Jl. Melati 5", "rt": "003"})
+    assert response.status_code == 404
     family.refresh_from_db()
-    assert (family.address, family.rt, family.bank) == ("Jl. Melati 5", "003", "BRI")
-    row = client.get(reverse("registry:detail", args=[family.pk])).context["audit_rows"][0]
-    assert row.action == "Data KPM diubah" and row.actor.startswith("Bu Rina")
-    assert ("RT", "001", "003") in row.changes
+    assert (family.address, family.rt) != ("Jl. Melati 5", "003")
+    assert not AuditEvent.objects.filter(household=family).exists()
 
 
-def test_edit_form_rejects_letters_in_account_number(client, world) -> None:
-    family: Household = world["family"]
-    client.force_login(world["operator"].user)
-    response = client.post(
-        reverse("registry:edit", args=[family.pk]),
-        {"address": family.address, "rt": "1a", "rw": "", "bank": "", "account_number": "12-34", "account_name": ""},
-    )
-    html = response.content.decode()
-    assert 'data-testid="error-edit-rt"' in html and 'data-testid="error-edit-account_number"' in html
-
-
-def test_province_and_ministry_may_not_edit(client, world) -> None:
+def test_province_sees_the_familys_updates_but_may_not_record_one(client, world) -> None:
     client.force_login(make_staff(Role.DINSOS_PROV, "35").user)
-    response = client.post(reverse("registry:edit", args=[world["family"].pk]), {"address": "x"})
-    assert response.status_code == 403
+    html = client.get(reverse("registry:detail", args=[world["family"].pk])).content.decode()
+    assert 'id="updates"' in html
+    assert 'data-testid="update-start"' not in html
