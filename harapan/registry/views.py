@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 
 from harapan.accounts.models import Role, Staff
 from harapan.accounts.scope import staff_of
+from harapan.audit.labels import action_label, field_label, value_label
 from harapan.audit.models import AuditEvent
 from harapan.regions.selectors import normalize_code, region_ancestors, region_children, region_get
 
-from .events import ACTION_LABELS
 from .forms import FamilySearchForm, HouseholdStatusForm, ReferenceDateForm, add_service_errors
 from .models import Household, HouseholdStatus, Member
 from .rules import KOMPONEN_LABELS, age_on
@@ -74,6 +74,7 @@ SOURCE_LABELS = {
     "api": gettext_lazy("API"),
     "seed": gettext_lazy("Data awal"),
     "command": gettext_lazy("Perintah"),
+    "meetings": gettext_lazy("Pertemuan P2K2"),
 }
 
 
@@ -100,8 +101,10 @@ def _field_value(model: type[Model], name: str, value: Any, staff_names: dict[in
         return f"{region.name} ({value})" if region else value
     try:
         field = model._meta.get_field(name)
-    except FieldDoesNotExist:  # a key that is not a model field (e.g. a note written by an importer)
-        return str(value)
+    except FieldDoesNotExist:  # a key another app wrote (e.g. an attendance mark) or an importer's note
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value_label(name, value) or str(value)
     choices = dict(getattr(field, "flatchoices", None) or [])
     return str(choices.get(value, value))
 
@@ -110,7 +113,7 @@ def _field_label(model: type[Model], name: str) -> str:
     try:
         return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
-        return name
+        return field_label(name) or name
 
 
 @dataclass
@@ -149,7 +152,7 @@ def _audit_rows(events: list[AuditEvent], members: dict[int, Member]) -> list[Au
         rows.append(
             AuditRow(
                 event=e,
-                action=_(ACTION_LABELS.get(e.action, e.action)),
+                action=action_label(e.action),
                 actor=actor,
                 source=_source_label(e.source),
                 subject=subject,

@@ -14,7 +14,7 @@ from harapan.p2k2.models import Session
 from harapan.registry.models import Household
 from harapan.testing import JEMBER, make_household, make_staff
 
-from .conftest import Setup, month
+from .conftest import Setup, hold, month
 
 
 def login(staff: Staff) -> Client:
@@ -100,3 +100,32 @@ def test_a_held_meeting_with_a_session_leads_to_its_knowledge_check(setup: Setup
     data = {f"m-{h.pk}": "hadir" for h in setup.families}
     html = client.post(url, data, follow=True).content.decode()
     assert reverse("p2k2:knowledge_check", args=[meeting.pk]) in html
+
+
+def test_the_familys_history_names_attendance_and_flags_in_words(setup: Setup) -> None:
+    """Every flag shows in the family's history with the meetings behind it (issue 3; RULES.md:
+    Sanctions), labelled in words rather than event codes."""
+    a = setup.families[0]
+    for n in range(1, 4):
+        hold(setup.group, month(n), {a.pk: ("alpa", "")}, setup.pendamping.user)
+    html = login(setup.pendamping).get(reverse("registry:detail", args=[a.pk])).content.decode()
+    assert "Kehadiran P2K2 dicatat" in html
+    assert "Ditandai karena tidak hadir P2K2" in html
+    assert "Penangguhan" in html
+    assert month(1).isoformat() in html and month(3).isoformat() in html
+    assert "absence_flag_raised</b>" not in html and "attendance_recorded</b>" not in html
+
+
+def test_the_family_page_shows_its_group_attendance_and_open_flag(setup: Setup) -> None:
+    """The family page names the family's kelompok, counts its marks at held meetings and shows an
+    open penangguhan with the dates of the meetings behind it (RULES.md: Sanctions)."""
+    a = setup.families[0]
+    for n in range(1, 4):
+        hold(setup.group, month(n), {a.pk: ("alpa", "")}, setup.pendamping.user)
+    html = login(setup.pendamping).get(reverse("registry:detail", args=[a.pk])).content.decode()
+    assert setup.group.name in html
+    assert "0 hadir, 0 izin, 3 alpa dari 3 pertemuan terlaksana" in html
+    assert 'data-testid="family-flag-penangguhan"' in html
+    assert month(1).strftime("%d-%m-%Y") in html and month(3).strftime("%d-%m-%Y") in html
+    assert reverse("p2k2:progress_household", args=[a.pk]) in html
+    assert reverse("benefits:entitlement", args=[a.pk]) in html
