@@ -1,5 +1,6 @@
 """Pages of the meetings context: the pendamping's phone screens (``attendance``), a group's year
-plan and a pendamping's month (``plan``), and meeting places (``venues``)."""
+plan and a pendamping's month (``plan``), the printed attendance list (``sheet``), and meeting
+places (``venues``)."""
 
 from .attendance import attendance_view, meeting_list_view
 from .plan import (
@@ -10,9 +11,12 @@ from .plan import (
     month_start_view,
     pendamping_month_view,
 )
+from .sheet import attendance_sheet_view, attendance_sheet_xlsx_view
 from .venues import venue_create_view, venue_edit_view, venue_list_view
 
 __all__ = [
+    "attendance_sheet_view",
+    "attendance_sheet_xlsx_view",
     "attendance_view",
     "kelompok_plan_generate_view",
     "kelompok_plan_view",
