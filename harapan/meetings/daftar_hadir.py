@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from harapan.regions.selectors import region_ancestors
 from harapan.registry.models import Member
@@ -27,7 +28,7 @@ COLUMNS = [
     "TANDA_TANGAN",
     "KETERANGAN",
 ]
-LETTER = {Mark.HADIR: "H", Mark.IZIN: "I", Mark.ALPA: "A"}
+LETTER: dict[str, str] = {Mark.HADIR: "H", Mark.IZIN: "I", Mark.ALPA: "A"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
     kelompok = meeting.kelompok
     carer = Member.objects.filter(household_id=OuterRef("household_id"), is_carer=True)
     held = meeting.status == MeetingStatus.TERLAKSANA
+    source: QuerySet[Any, Any]
     if held:
         source = Attendance.objects.filter(meeting=meeting).values("household_id", "mark", "reason")
     else:
@@ -87,7 +89,7 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
     ]
     places = {r.level: r.name for r in region_ancestors(kelompok.desa_id)}
     session = meeting.session
-    venue = meeting.venue_place.name if meeting.venue_place_id else meeting.venue
+    venue = meeting.venue_place.name if meeting.venue_place is not None else meeting.venue
     header = [
         ("TAHUN", str(meeting.scheduled_on.year)),
         ("BULAN", f"{meeting.scheduled_on.month:02d}"),
@@ -95,7 +97,7 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
         ("KECAMATAN", places.get(3, "")),
         ("DESA", places.get(4, "")),
         ("KELOMPOK", f"{kelompok.name} ({kelompok.code})"),
-        ("PENDAMPING", kelompok.pendamping.full_name if kelompok.pendamping_id else ""),
+        ("PENDAMPING", kelompok.pendamping.full_name if kelompok.pendamping is not None else ""),
         ("TANGGAL", meeting.scheduled_on.strftime("%d-%m-%Y")),
         ("TEMPAT", venue or ""),
         ("MODUL", session.module.title if session else ""),
@@ -108,7 +110,7 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
         hadir=hadir,
         tidak_hadir=sum(1 for r in rows if r.mark in ("I", "A")),
         pendamping=header[6][1],
-        ketua=kelompok.ketua.name if kelompok.ketua_id else "",
+        ketua=kelompok.ketua.name if kelompok.ketua is not None else "",
     )
 
 
