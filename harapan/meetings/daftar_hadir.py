@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
@@ -69,12 +69,15 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
         source = Attendance.objects.filter(meeting=meeting).values("household_id", "mark", "reason")
     else:
         source = kelompok.memberships.filter(valid_to__isnull=True).values("household_id")
-    records = list(
-        source.annotate(
-            pkh_id=F("household__pkh_id"),
-            carer_nik=Subquery(carer.values("nik")[:1]),
-            carer_name=Subquery(carer.values("name")[:1]),
-        ).order_by("household__rw", "household__rt", "household__pkh_id")
+    records = cast(
+        list[dict[str, Any]],
+        list(
+            source.annotate(
+                pkh_id=F("household__pkh_id"),
+                carer_nik=Subquery(carer.values("nik")[:1]),
+                carer_name=Subquery(carer.values("name")[:1]),
+            ).order_by("household__rw", "household__rt", "household__pkh_id")
+        ),
     )
     rows = [
         SheetRow(
@@ -82,8 +85,8 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
             pkh_id=r["pkh_id"] or "",
             carer_nik=r["carer_nik"] or "",
             carer_name=r["carer_name"] or "",
-            mark=LETTER.get(r.get("mark", ""), ""),
-            note=r.get("reason", "") or "",
+            mark=LETTER.get(str(r.get("mark") or ""), ""),
+            note=str(r.get("reason") or ""),
         )
         for i, r in enumerate(records, start=1)
     ]
