@@ -1,0 +1,2 @@
+"""Pages of commitment verification: the month's sheet and the phone form, school and health
+facility files, the school form export, sanctions and evaluation."""
