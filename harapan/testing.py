@@ -66,7 +66,7 @@ def make_household(
     desa_code = desa if isinstance(desa, str) else desa.code
     kec = desa_code.rsplit(".", 1)[0]
     n = next(_serial)
-    no_kk = compose_no_kk(kec, dt.date(2015, 1, 5), n)
+    no_kk = compose_no_kk(kec, dt.date(2015, 1, 5), n % 9999 + 1)  # the serial has four digits
     today = timezone.localdate()
     household = Household.objects.create(
         pkh_id=f"PKH{n:08d}",
