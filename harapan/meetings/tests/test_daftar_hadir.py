@@ -48,7 +48,7 @@ def test_a_held_meetings_list_carries_the_marks_and_totals(setup: Setup) -> None
     ]  # fmt: skip
     assert header["KECAMATAN"] == "Maesan"
     assert header["PENDAMPING"] == setup.pendamping.full_name
-    start = rows.index(COLUMNS) + 1
+    start = rows.index(list[object](COLUMNS)) + 1
     table = rows[start : start + 3]
     carer_a = Member.objects.get(household=a, is_carer=True)
     by_pkh = {r[1]: r for r in table}
