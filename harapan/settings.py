@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "harapan.products",
     "harapan.imports",
     "harapan.benefits",
+    "harapan.payroll",
     "harapan.compliance",
     "harapan.demo",
     "harapan.api",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pertemuan/", include("harapan.meetings.urls")),
     path("produk/", include("harapan.products.urls")),
     path("manfaat/", include("harapan.benefits.urls")),
+    path("bayar/", include("harapan.payroll.urls")),
     path("verifikasi/", include("harapan.compliance.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
