@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "harapan.benefits",
     "harapan.payroll",
     "harapan.compliance",
+    "harapan.graduation",
     "harapan.demo",
     "harapan.api",
 ]
