@@ -6,7 +6,8 @@ every table, which would delete it and leave every later test without regions. D
 session a database router marks the ``regions`` app as not migratable, and Django's flush only
 empties migratable tables: regions survive every flush, on SQLite and on PostgreSQL, while the app
 stays fully installed (its templates, translations and commands keep working, which
-``available_apps`` would not allow).
+``available_apps`` would not allow). The smaller reference tables other data migrations load are
+reloaded after each flush instead (``reference_data_reload``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models.signals import post_migrate
 
 
 class KeepRegionsRouter:
@@ -70,8 +72,46 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
             load_regions(Region)
     keeper = KeepRegionsRouter()
     router.routers.insert(0, keeper)
+    post_migrate.connect(reference_data_reload, dispatch_uid="harapan-test-reference-data")
     yield
+    post_migrate.disconnect(dispatch_uid="harapan-test-reference-data")
     router.routers.remove(keeper)
+
+
+def reference_data_reload(sender: Any, **kwargs: Any) -> None:
+    """Reload the reference data other data migrations load (the P2K2 catalogue, benefit indexes,
+    payment reason codes, commitment obligations, readiness indicators) after a transactional
+    test's flush. Django's flush sends ``post_migrate`` once per app when it is done; acting on
+    one of them is enough. Each loader runs only when its table is empty."""
+    if sender.label != "regions":
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from harapan.benefits.seeds import load_benefit_indexes
+    from harapan.compliance.catalogue import load_obligations
+    from harapan.p2k2.catalogue import load_catalogue
+    from harapan.payroll.seeds import load_reason_codes
+
+    model = apps.get_model
+    if not model("p2k2", "Module").objects.exists():
+        load_catalogue(
+            model("p2k2", "Module"),
+            model("p2k2", "Session"),
+            model("p2k2", "KnowledgeQuestion"),
+            model("p2k2", "KnowledgeChoice"),
+        )
+    if not model("benefits", "BenefitIndex").objects.exists():
+        load_benefit_indexes(
+            model("benefits", "BenefitIndex"), model("benefits", "BenefitAmount"), model("benefits", "TahapShare")
+        )
+    if not model("payroll", "ReasonCode").objects.exists():
+        load_reason_codes(model("payroll", "ReasonCode"))
+    if not model("compliance", "Obligation").objects.exists():
+        load_obligations(model("compliance", "Obligation"))
+    if not model("graduation", "ReadinessIndicator").objects.exists():
+        importlib.import_module("harapan.graduation.migrations.0002_seed_indicators").seed(apps, None)
 
 
 # --- A world that crosses every scope boundary -------------------------------------------------
