@@ -9,8 +9,14 @@ FAMILIES=${FAMILIES:-100000}
 echo "=== Import benchmark on SQLite ($FAMILIES families)"
 env -u DATABASE_URL "$PY" bench/import_bench.py --families "$FAMILIES"
 
+echo "=== Groups and attendance benchmark on SQLite ($FAMILIES families)"
+env -u DATABASE_URL "$PY" bench/field_bench.py --families "$FAMILIES"
+
 echo "=== Import benchmark on PostgreSQL ($FAMILIES families)"
 . scripts/postgres.sh
 pg_start
 trap pg_stop EXIT
 DATABASE_URL="$PG_URL" "$PY" bench/import_bench.py --families "$FAMILIES"
+
+echo "=== Groups and attendance benchmark on PostgreSQL ($FAMILIES families)"
+DATABASE_URL="$PG_URL" "$PY" bench/field_bench.py --families "$FAMILIES"

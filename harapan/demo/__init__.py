@@ -4,5 +4,6 @@
 - ``generator``: families in the KPM import layout (FORMATS.md §6.1), lazy and deterministic;
 - ``kpm_file``: the same families written as XLSX / CSV import files, optionally with mistakes;
 - ``services``: the demo logins (one per role, password ``harapan-demo``);
-- commands ``seed_demo`` (through the KPM import) and ``demo_kpm_file``.
+- ``field``: a year in the field — meetings held with attendance, absence flags, products;
+- commands ``seed_demo`` (through the KPM import), ``seed_field_year`` and ``demo_kpm_file``.
 """
