@@ -6,6 +6,7 @@ with Django's PBKDF2 would take minutes; the shared demo password makes the shar
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from harapan.accounts.models import Role, Staff
+from harapan.registry.models import SchoolEnrolment
 
 from .plan import DEFAULT_KABUPATEN, DistrictPlan, username_suffix
 
@@ -75,3 +77,23 @@ def demo_staff_ensure(logins: list[DemoLogin]) -> int:
         [Staff(user_id=ids[lg.username], role=lg.role, region_id=lg.region, full_name=lg.full_name) for lg in missing]
     )
     return len(missing)
+
+
+def school_history_backdate(*, as_of: dt.date) -> int:
+    """Date the demo pupils' enrolments from the school year they entered their level.
+
+    The KPM import records an enrolment from the file's date (a file states the situation on its
+    date, FORMATS.md §6.1 has no start column), so a freshly seeded district would have had no
+    pupil before the seed date and a tahap with an earlier cut-off would find no school component.
+    The demo's children have been at school all along: a pupil in grade g of SD entered SD on
+    1 July, g - 1 school years before the current one (SMP from grade 7, SMA from grade 10).
+    Set-based: one UPDATE per level and grade. Returns the number of enrolments changed."""
+    school_year = as_of.year if as_of.month >= 7 else as_of.year - 1
+    first_grade = {"SD": 1, "SMP": 7, "SMA": 10}
+    changed = 0
+    for level, first in first_grade.items():
+        for grade in range(first, first + (6 if level == "SD" else 3)):
+            changed += SchoolEnrolment.objects.filter(
+                level=level, grade=grade, valid_from=as_of, valid_to__isnull=True
+            ).update(valid_from=dt.date(school_year - (grade - first), 7, 1))
+    return changed

@@ -109,3 +109,21 @@ def test_demo_file_with_mistakes_is_rejected_row_by_row_by_the_import() -> None:
     assert set(rejects) == {(e.sheet, e.row) for e in found}  # each mistake, and nothing else
     for e in found:
         assert rejects[(e.sheet, e.row)] == expected[e.kind], e
+
+
+@pytest.mark.django_db
+def test_demo_pupils_have_been_at_school_since_they_entered_their_level() -> None:
+    """A tahap with a cut-off before the seed date still finds the demo's school components
+    (RULES.md: Components and amounts — the level comes from enrolment): grade g of SD since
+    1 July g - 1 school years ago, SMP from grade 7, SMA from grade 10."""
+    from harapan.registry.models import SchoolEnrolment
+
+    _seed()
+    enrolments = list(SchoolEnrolment.objects.all())
+    assert enrolments
+    school_year = 2025  # AS_OF is in November 2025
+    first = {"SD": 1, "SMP": 7, "SMA": 10}
+    for e in enrolments:
+        assert e.grade is not None
+        assert e.valid_from == dt.date(school_year - (e.grade - first[e.level]), 7, 1)
+        assert e.valid_from > e.member.birth_date
