@@ -163,7 +163,10 @@ def run_context(tahap: Tahap) -> RunContext:
         on=on,
         terms=index_terms(tahap.benefit_index),
         rules=rules,
-        identity=IdentityCheck(kecamatan_codes(), on, rules.kk_earliest_year),
+        # A No KK is a real number when its registration date is not in the future on the day of
+        # the run: a family's KK is reissued when its members change, so a KK dated after the
+        # cut-off is the family's current card, not an invalid number.
+        identity=IdentityCheck(kecamatan_codes(), max(on, timezone.localdate()), rules.kk_earliest_year),
         payable=frozenset(setting("payroll", "PAYABLE_STATUSES")),
         non_eligible_listed_from=on - dt.timedelta(days=setting("payroll", "NON_ELIGIBLE_LISTED_DAYS")),
         excluded_accounts=dict(setting("payroll", "EXCLUDED_ACCOUNT_STATUSES")),

@@ -9,7 +9,7 @@ import datetime as dt
 from harapan.accounts.models import Role
 from harapan.payroll.models import AccountStatus, Exclusion, ExclusionReason, PaymentLine, Tahap
 from harapan.registry.models import Household, HouseholdStatus, Member, Presence
-from harapan.registry.rules import compose_nik
+from harapan.registry.rules import compose_nik, compose_no_kk
 from harapan.registry.services import household_set_status
 from harapan.testing import make_household, make_staff
 
@@ -174,3 +174,15 @@ def test_overlapping_province_tahap_lists_families_already_in_the_kabupaten_taha
     assert PaymentLine.objects.get(household=jember).tahap == province
     assert reasons(province, bondowoso) == {"tahap_lain": f"Sudah ada di tahap #{kabupaten.pk} (35.11)."}
     assert ExclusionReason.TAHAP_LAIN.label
+
+
+def test_a_kk_reissued_after_the_cut_off_is_not_an_invalid_number(run_tahap) -> None:
+    """Identity numbers: the No KK's date part is its registration date. A family's KK is reissued
+    when its members change, so a card registered after the cut-off (but not in the future) is the
+    family's current KK and the family is paid."""
+    h = family()
+    reissued = CUT_OFF + dt.timedelta(days=3)
+    assert reissued <= dt.date.today()
+    Household.objects.filter(pk=h.pk).update(no_kk=compose_no_kk("35.11.01", reissued, 12))
+    tahap = run_tahap()
+    assert "kk_tidak_valid" not in reasons(tahap, h)
