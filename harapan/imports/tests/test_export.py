@@ -119,7 +119,7 @@ def _fields(model: type[Model], *skip: str) -> list[str]:
 
 def registry_snapshot() -> dict[str, Any]:
     """Every family by ID_KELUARGA_PKH: its fields, its members with their open facts, its open
-    status period; database ids and timestamps left out."""
+    status period; database ids, timestamps and enrolment start dates left out."""
     pkh = dict(Household.objects.values_list("id", "pkh_id"))
     out: dict[str, Any] = {
         h["pkh_id"]: {"household": h, "members": []} for h in Household.objects.values(*_fields(Household))
@@ -127,7 +127,9 @@ def registry_snapshot() -> dict[str, Any]:
     open_facts: dict[int, dict[str, Any]] = defaultdict(dict)
     for p in Pregnancy.objects.filter(valid_to=None).values("member_id", "valid_from"):
         open_facts[p["member_id"]]["hamil"] = p["valid_from"]
-    for e in SchoolEnrolment.objects.filter(valid_to=None).values(*_fields(SchoolEnrolment, "valid_to")):
+    # An enrolment's start is not in the layout (FORMATS.md §6.1 has no column for it): an import
+    # dates it from the file's date, so the school facts compare without it.
+    for e in SchoolEnrolment.objects.filter(valid_to=None).values(*_fields(SchoolEnrolment, "valid_to", "valid_from")):
         open_facts[e.pop("member_id")]["sekolah"] = e
     for d in DisabilityAssessment.objects.filter(valid_to=None, severe=True).values("member_id", "valid_from"):
         open_facts[d["member_id"]]["disabilitas_berat"] = d["valid_from"]
