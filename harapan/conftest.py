@@ -130,7 +130,7 @@ class ScopeWorld:
     Jember and other-province staff, ``no_staff`` and ``inactive``); ``families`` keys name where
     a family lives and whose it is. ``visible`` says which families each persona may see
     (accounts.scope: pendamping -> own; kabupaten roles -> kabupaten; dinsos_prov -> province;
-    ministry -> all; no staff record or inactive staff -> nothing).
+    ministry -> all; balai_diklat, fasilitator, no staff record or inactive staff -> nothing).
     """
 
     staff: dict[str, Any] = field(default_factory=dict)
@@ -164,6 +164,9 @@ def scope_world(db: None) -> ScopeWorld:
         "korkab_jember": (Role.KORKAB, JEMBER, "Korkab Jember"),
         "operator_jember": (Role.OPERATOR, JEMBER, "Operator Jember"),
         "inactive": (Role.KORKAB, BONDOWOSO, "Korkab Nonaktif"),
+        # Training roles sit in the families' province and still see none of them.
+        "balai_diklat": (Role.BALAI_DIKLAT, "35", "Balai Diklat Jawa Timur"),
+        "fasilitator": (Role.FASILITATOR, "35", "Fasilitator Diklat"),
     }
     for key, (role, region, name) in people.items():
         w.staff[key] = make_staff(role, region, username=f"u_{key}", full_name=name)
@@ -208,6 +211,8 @@ def scope_world(db: None) -> ScopeWorld:
         "operator_jember": jember,
         "no_staff": set(),
         "inactive": set(),
+        "balai_diklat": set(),
+        "fasilitator": set(),
     }
     return w
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "harapan.payroll",
     "harapan.compliance",
     "harapan.graduation",
+    "harapan.training",
     "harapan.demo",
     "harapan.api",
 ]

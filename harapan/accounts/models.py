@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     DINSOS_KAB = "dinsos_kab", _("Dinas Sosial kabupaten/kota")
     DINSOS_PROV = "dinsos_prov", _("Dinas Sosial provinsi")
     MINISTRY = "ministry", _("Kementerian Sosial")
+    # Facilitator training (RULES.md "People and ratios": Facilitator training): staff of a
+    # training centre and its facilitators (widyaiswara). They see no families.
+    BALAI_DIKLAT = "balai_diklat", _("Balai diklat")
+    FASILITATOR = "fasilitator", _("Fasilitator/widyaiswara")
 
 
 # The region level a role's working area must be (1 provinsi, 2 kabupaten/kota, 3 kecamatan);
@@ -31,7 +35,14 @@ ROLE_REGION_LEVEL: dict[str, int | None] = {
     Role.DINSOS_KAB: 2,
     Role.DINSOS_PROV: 1,
     Role.MINISTRY: None,
+    # The province where the training centre stands (the centre itself: training.CentreStaff).
+    Role.BALAI_DIKLAT: 1,
+    Role.FASILITATOR: 1,
 }
+
+
+# Roles that work on training, not on families: no household, no region's family data.
+NO_FAMILY_ROLES: frozenset[str] = frozenset({Role.BALAI_DIKLAT, Role.FASILITATOR})
 
 
 # Who may import KPM files (issue 2: operator/APD, korkab, Dinas Sosial kabupaten/provinsi, ministry).

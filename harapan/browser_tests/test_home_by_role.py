@@ -22,6 +22,9 @@ AREA_LABEL = {
     "dinsos_kab": "Kabupaten Bondowoso",
     "dinsos_prov": "Provinsi Jawa Timur",
     "ministry": "Seluruh Indonesia",
+    # Training roles: the province they work in, with no family in it for them (0).
+    "balai_diklat": "Provinsi Jawa Timur",
+    "fasilitator": "Provinsi Jawa Timur",
 }
 
 

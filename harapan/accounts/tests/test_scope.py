@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from harapan.accounts.models import Role
+from harapan.accounts.models import NO_FAMILY_ROLES, Role
 from harapan.audit.models import AuditEvent
 from harapan.registry.models import Household, HouseholdStatus
 from harapan.registry.selectors import household_list
@@ -55,6 +55,9 @@ ROLE_DECISIONS: dict[str, Decision] = {
     Role.MINISTRY: Decision(upload_import=True, set_status=False, submit_update=False, approve_korkab_step=False),
 }
 NOTHING = Decision(upload_import=False, set_status=False, submit_update=False, approve_korkab_step=False)
+# Training roles (issue 7): a training centre's staff and its facilitators see and change no family.
+ROLE_DECISIONS[Role.BALAI_DIKLAT] = NOTHING
+ROLE_DECISIONS[Role.FASILITATOR] = NOTHING
 
 # Personas of the world: one per role, plus the other side of each boundary and the two users
 # who must reach nothing.
@@ -73,6 +76,8 @@ PERSONA_ROLE: dict[str, str | None] = {
     "operator_jember": Role.OPERATOR,
     "no_staff": None,
     "inactive": None,  # a korkab whose staff record is inactive: treated as no staff at all
+    "balai_diklat": Role.BALAI_DIKLAT,
+    "fasilitator": Role.FASILITATOR,
 }
 PERSONAS = list(PERSONA_ROLE)
 ALL_FAMILIES = ["maesan_a1", "maesan_a2", "maesan_b1", "tamanan_1", "jember_1", "jember_2", "cilacap_1"]
@@ -570,7 +575,7 @@ def _expected_run_visible(world: Any, persona: str, run_region: str | None, star
     """A run belongs to its uploader's working area: visible to the uploader, to staff whose area
     holds that area, and to the ministry."""
     staff = world.staff.get(persona)
-    if staff is None or not staff.is_active:
+    if staff is None or not staff.is_active or staff.role in NO_FAMILY_ROLES:
         return False
     if persona == starter or staff.region_id is None:
         return True

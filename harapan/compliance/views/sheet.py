@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harapan.accounts.models import Role, Staff
+from harapan.accounts.scope import region_prefix
 from harapan.conf import setting
 from harapan.groups.selectors import kelompok_list
 from harapan.registry.rules import KOMPONEN_LABELS, RegistryRules, member_components
@@ -50,8 +51,9 @@ def _pendamping_choices(user: Any, staff: Staff) -> list[Staff]:
     if staff.role == Role.PENDAMPING:
         return []
     qs = Staff.objects.filter(role=Role.PENDAMPING, is_active=True).select_related("region").order_by("full_name")
-    if staff.region_id:
-        qs = qs.filter(region__code__startswith=str(staff.region_id) + ".")
+    area = region_prefix(staff)  # the scope rule: training roles reach no area at all
+    if area is not None:
+        qs = qs.filter(region__code__startswith=area + ".")
     return list(qs[:500])
 
 

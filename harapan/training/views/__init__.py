@@ -1,0 +1,55 @@
+"""Training pages (``/diklat/``): the centre's and readers' pages (``manage``), the participant's
+(``learn``) and the facilitator's (``facilitate``)."""
+
+from .facilitate import attendance_view, facilitator_post_view, forum_view, grade_view, live_view, topic_view
+from .learn import answer_view, learn_view, material_view, post_view, session_view, submit_view, test_view
+from .manage import (
+    certificate_view,
+    cohort_create_view,
+    cohort_finish_view,
+    cohort_start_view,
+    cohort_view,
+    decide_view,
+    index_view,
+    nominate_view,
+    profile_view,
+    programme_create_view,
+    programme_view,
+    question_deactivate_view,
+    quota_view,
+    results_view,
+    results_xlsx_view,
+    session_bank_view,
+)
+
+__all__ = [
+    "answer_view",
+    "attendance_view",
+    "certificate_view",
+    "cohort_create_view",
+    "cohort_finish_view",
+    "cohort_start_view",
+    "cohort_view",
+    "decide_view",
+    "facilitator_post_view",
+    "forum_view",
+    "grade_view",
+    "index_view",
+    "learn_view",
+    "live_view",
+    "material_view",
+    "nominate_view",
+    "post_view",
+    "profile_view",
+    "programme_create_view",
+    "programme_view",
+    "question_deactivate_view",
+    "quota_view",
+    "results_view",
+    "results_xlsx_view",
+    "session_bank_view",
+    "session_view",
+    "submit_view",
+    "test_view",
+    "topic_view",
+]
