@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "harapan.compliance",
     "harapan.graduation",
     "harapan.training",
+    "harapan.alumni",
     "harapan.demo",
     "harapan.api",
 ]

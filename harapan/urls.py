@@ -20,6 +20,7 @@ urlpatterns = [
     path("bayar/", include("harapan.payroll.urls")),
     path("graduasi/", include("harapan.graduation.urls")),
     path("diklat/", include("harapan.training.urls")),
+    path("evaluasi/", include("harapan.alumni.urls")),
     path("verifikasi/", include("harapan.compliance.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
