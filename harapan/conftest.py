@@ -112,6 +112,10 @@ def reference_data_reload(sender: Any, **kwargs: Any) -> None:
         load_obligations(model("compliance", "Obligation"))
     if not model("graduation", "ReadinessIndicator").objects.exists():
         importlib.import_module("harapan.graduation.migrations.0002_seed_indicators").seed(apps, None)
+    if not model("referrals", "Programme").objects.exists():
+        importlib.import_module("harapan.referrals.seeds").load_programmes(model("referrals", "Programme"))
+    if not model("grievances", "GrievanceCategory").objects.exists():
+        importlib.import_module("harapan.grievances.migrations.0002_seed_categories").seed(apps, None)
 
 
 # --- A world that crosses every scope boundary -------------------------------------------------

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "harapan.payroll",
     "harapan.compliance",
     "harapan.graduation",
+    "harapan.referrals",
+    "harapan.grievances",
     "harapan.training",
     "harapan.alumni",
     "harapan.demo",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("graduasi/", include("harapan.graduation.urls")),
     path("diklat/", include("harapan.training.urls")),
     path("evaluasi/", include("harapan.alumni.urls")),
+    path("pengaduan/", include("harapan.grievances.urls")),
+    path("rujukan/", include("harapan.referrals.urls")),
     path("verifikasi/", include("harapan.compliance.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
