@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "harapan.grievances",
     "harapan.training",
     "harapan.alumni",
+    "harapan.reports",
     "harapan.demo",
     "harapan.api",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("pengaduan/", include("harapan.grievances.urls")),
     path("rujukan/", include("harapan.referrals.urls")),
     path("verifikasi/", include("harapan.compliance.urls")),
+    path("laporan/", include("harapan.reports.urls")),
     path("api/", include("harapan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
