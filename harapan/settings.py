@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "harapan.payroll",
     "harapan.compliance",
     "harapan.graduation",
+    "harapan.dashboards",
     "harapan.referrals",
     "harapan.grievances",
     "harapan.training",
@@ -115,7 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+# Each role lands on its own dashboard (harapan.dashboards: a user without one goes on to home).
+LOGIN_REDIRECT_URL = "dashboards:own"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "id"

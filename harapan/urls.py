@@ -19,6 +19,7 @@ urlpatterns = [
     path("manfaat/", include("harapan.benefits.urls")),
     path("bayar/", include("harapan.payroll.urls")),
     path("graduasi/", include("harapan.graduation.urls")),
+    path("dasbor/", include("harapan.dashboards.urls")),
     path("diklat/", include("harapan.training.urls")),
     path("evaluasi/", include("harapan.alumni.urls")),
     path("pengaduan/", include("harapan.grievances.urls")),

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from .models import AuditEvent
+from .signals import audit_events_saved
 
 
 def jsonable(value: Any) -> Any:
@@ -69,4 +70,8 @@ def audit_event(
 
 
 def audit_events_save(events: list[AuditEvent], batch_size: int = 5000) -> None:
+    """Write many events at once, then tell subscribers (``signals.audit_events_saved``)."""
+    if not events:
+        return
     AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    audit_events_saved.send(sender=AuditEvent, events=events)

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 def test_pendamping_on_a_phone_sees_only_their_own_families(phone_page: Any, login: Any, scope_world: Any) -> None:
     pendamping = scope_world.staff["pendamping"]
     login(phone_page, pendamping)
+    phone_page.goto("/")  # log-in lands on the dashboard; the home page counts the families
     expect(phone_page.get_by_test_id("home-total")).to_have_text(
         str(Household.objects.filter(pendamping=pendamping).count())
     )

@@ -138,7 +138,7 @@ def test_login_page_and_login_with_password(client) -> None:
     bad = client.post(login, {"username": "operator_bdw", "password": "salah"})
     assert 'data-testid="login-error"' in bad.content.decode()
     good = client.post(login, {"username": "operator_bdw", "password": PASSWORD})
-    assert good.status_code == 302 and good["Location"] == reverse("home")
+    assert good.status_code == 302 and good["Location"] == reverse("dashboards:own")  # each role's dashboard
     assert client.get(reverse("home")).context["staff"] == staff
 
 
