@@ -22,13 +22,16 @@ $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 venv: $(VENV)/.installed
 
 ## make run: migrate an SQLite database, load the demo district (families, kelompok, this year's meetings held
-## up to today with attendance, flags and products), print the demo logins, serve on :8000
+## up to today with attendance, flags and products; the programme year: verification and sanctions, the tahap paid,
+## dana sharing, graduations, complaints, referrals, training), print the demo logins, serve on :8000
 run: venv
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --families $(FAMILIES) --if-empty
 	$(PY) manage.py form_groups --user operator --kabupaten 35.11 --valid-from $$(date +%Y)-01-01
 	$(PY) manage.py plan_meetings --user operator --kabupaten 35.11 --year $$(date +%Y)
 	$(PY) manage.py seed_field_year --user operator --kabupaten 35.11 --if-empty
+	$(PY) manage.py seed_programme_year --user operator --kabupaten 35.11 --if-empty
+	$(PY) manage.py refresh_figures --region 35.11
 	@echo "Task worker (imports) starts in the background; web on http://$(HOST):$(PORT)/"
 	$(PY) manage.py db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \

@@ -1,4 +1,5 @@
-"""Writes of the demo: the demo logins (one per role, every pendamping of the plan).
+"""Writes of the demo: the demo logins (one per role, every pendamping of the plan), and the school
+history the seed dates back so a tahap cut-off before the seed date finds the pupils' components.
 
 Users are created in bulk with one password hash computed once: hashing ``harapan-demo`` 300 times
 with Django's PBKDF2 would take minutes; the shared demo password makes the shared hash harmless.
@@ -7,6 +8,7 @@ with Django's PBKDF2 would take minutes; the shared demo password makes the shar
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -14,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from harapan.accounts.models import Role, Staff
+from harapan.regions.models import Region
 from harapan.registry.models import SchoolEnrolment
 
 from .plan import DEFAULT_KABUPATEN, DistrictPlan, username_suffix
@@ -97,3 +100,62 @@ def school_history_backdate(*, as_of: dt.date) -> int:
                 level=level, grade=grade, valid_from=as_of, valid_to__isnull=True
             ).update(valid_from=dt.date(school_year - (grade - first), 7, 1))
     return changed
+
+
+# The level a pupil in the first grade of a level finished the school year before, and its grade.
+PREVIOUS_LEVEL = {"SMP": ("SD", 6), "SMA": ("SMP", 9)}
+
+
+def previous_level_enrol(*, as_of: dt.date) -> int:
+    """Give the demo's pupils in the first grade of SMP or SMA the level they finished in June.
+
+    The KPM file holds each pupil's current level only, so a pupil who moved up to SMP in July had
+    no enrolment before it, and a tahap with a cut-off in the first half of the school year found
+    no school component for them (a family wrongly without components: graduasi alamiah). Their SD
+    (or SMP) enrolment runs from the school year they entered that level to 30 June, at the school a
+    pupil of their desa (or kecamatan) goes to, with the same NISN. Set-based: one read, one bulk
+    insert; pupils that already have an earlier enrolment are left alone. Returns how many."""
+    school_year = as_of.year if as_of.month >= 7 else as_of.year - 1
+    first_grade = {"SMP": 7, "SMA": 10}
+    current = SchoolEnrolment.objects.filter(
+        valid_to__isnull=True,
+        valid_from=dt.date(school_year, 7, 1),
+        level__in=list(first_grade),
+        grade__in=list(first_grade.values()),
+    )
+    earlier = set(
+        SchoolEnrolment.objects.filter(
+            member_id__in=current.values("member_id"), valid_from__lt=dt.date(school_year, 7, 1)
+        ).values_list("member_id", flat=True)
+    )
+    rows = [
+        r
+        for r in current.values_list("member_id", "level", "grade", "nisn", "member__household__desa_id")
+        if r[0] not in earlier and first_grade[r[1]] == r[2]
+    ]
+    names = dict(
+        Region.objects.filter(code__in={d for *_r, d in rows} | {d.rsplit(".", 1)[0] for *_r, d in rows}).values_list(
+            "code", "name"
+        )
+    )
+    create = []
+    for member_id, level, _grade, nisn, desa in rows:
+        before, last_grade = PREVIOUS_LEVEL[level]
+        kecamatan = desa.rsplit(".", 1)[0]
+        # Named and numbered as the generator names a school of the desa (SD) or kecamatan (SMP).
+        school = f"SDN {names.get(desa, '')} 1" if before == "SD" else f"SMPN 1 {names.get(kecamatan, '')}"
+        years = last_grade - (1 if before == "SD" else 7)
+        create.append(
+            SchoolEnrolment(
+                member_id=member_id,
+                level=before,
+                grade=last_grade,
+                npsn=f"205{zlib.crc32(f'{kecamatan}{school}'.encode()) % 100000:05d}",
+                nisn=nisn,
+                school_name=school,
+                valid_from=dt.date(school_year - 1 - years, 7, 1),
+                valid_to=dt.date(school_year, 6, 30),
+            )
+        )
+    SchoolEnrolment.objects.bulk_create(create, batch_size=2000)
+    return len(create)

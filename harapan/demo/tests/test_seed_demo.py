@@ -119,11 +119,21 @@ def test_demo_pupils_have_been_at_school_since_they_entered_their_level() -> Non
     from harapan.registry.models import SchoolEnrolment
 
     _seed()
-    enrolments = list(SchoolEnrolment.objects.all())
+    enrolments = list(SchoolEnrolment.objects.select_related("member"))
     assert enrolments
     school_year = 2025  # AS_OF is in November 2025
     first = {"SD": 1, "SMP": 7, "SMA": 10}
+    previous = {e.member_id: e for e in enrolments if e.valid_to is not None}
     for e in enrolments:
         assert e.grade is not None
-        assert e.valid_from == dt.date(school_year - (e.grade - first[e.level]), 7, 1)
+        # The level a pupil finished in June ran in the school year before.
+        year = school_year if e.valid_to is None else school_year - 1
+        assert e.valid_from == dt.date(year - (e.grade - first[e.level]), 7, 1)
         assert e.valid_from > e.member.birth_date
+        if e.valid_to is None and e.grade in (7, 10):
+            # Moved up to SMP or SMA this school year: SD 6 or SMP 9 until 30 June.
+            before = previous[e.member_id]
+            assert (before.level, before.grade) == ({7: "SD", 10: "SMP"}[e.grade], e.grade - 1)
+            assert before.valid_to == dt.date(school_year, 6, 30)
+            assert before.nisn == e.nisn and before.npsn
+    assert set(previous) <= {e.member_id for e in enrolments if e.valid_to is None and e.grade in (7, 10)}

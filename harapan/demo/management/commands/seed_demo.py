@@ -32,7 +32,14 @@ from harapan.conf import setting
 from harapan.demo.generator import generate_families
 from harapan.demo.plan import DEFAULT_FAMILIES, DEFAULT_KABUPATEN, DEFAULT_SEED, DistrictPlan, plan_district
 from harapan.demo.selectors import district_load
-from harapan.demo.services import DEMO_PASSWORD, DemoLogin, demo_logins, demo_staff_ensure, school_history_backdate
+from harapan.demo.services import (
+    DEMO_PASSWORD,
+    DemoLogin,
+    demo_logins,
+    demo_staff_ensure,
+    previous_level_enrol,
+    school_history_backdate,
+)
 from harapan.imports.models import ImportRun
 from harapan.imports.pipeline import import_families
 from harapan.imports.rows import FamilyRows
@@ -96,6 +103,8 @@ class Command(BaseCommand):
         run = self._import(plan, as_of=as_of, opts=opts)
         backdated = school_history_backdate(as_of=as_of)
         self._say(opts, f"{_n(backdated)} pendaftaran sekolah diberi tanggal masuk jenjangnya (1 Juli).")
+        previous = previous_level_enrol(as_of=as_of)
+        self._say(opts, f"{_n(previous)} siswa kelas 7 dan 10 diberi jenjang yang mereka selesaikan Juni lalu.")
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Selesai dalam {_s(elapsed)} detik: {_n(run.families_created)} KPM dan {_n(run.members_created)} anggota "
