@@ -8,8 +8,11 @@ on the 1,000,000-family seed on PostgreSQL") against an existing, seeded databas
    families (their own dashboard); p50, p95 and the queries of one read;
 3. the read after one change: a family's address changed through ``registry.services``
    (audited, so its desa is marked stale), then the desa's and the kabupaten's dashboard read
-   (each refreshes the desa first); and the kabupaten's read after a payments-only mark of the
-   whole kabupaten (as a tahap computed leaves). The address is put back afterwards.
+   (each refreshes the desa first); the kabupaten's read after a payments-only mark of the
+   whole kabupaten (as a tahap computed leaves), and after a referrals-only and a grievances-only
+   mark of the desa (as a referral or a grievance of one of its families leaves). The address is
+   put back afterwards;
+4. the kecamatan's XLSX export, which holds every pendamping (the page shows 50 at a time).
 
     DATABASE_URL=postgres://… python bench/dashboard_bench.py --existing
     HARAPAN_VAR_DIR=/tmp/dash-demo python bench/dashboard_bench.py --existing
@@ -164,6 +167,29 @@ def _bench(args: argparse.Namespace) -> None:
         ("GET dasbor kabupaten sesudah tahap dihitung", "penyaluran sekabupaten dihitung ulang", f"{wall:.0f} ms")
     )
     print(f"  GET dasbor kabupaten sesudah tahap dihitung: {wall:.0f} ms", flush=True)
+    # A referral or a grievance of a family of the desa changed (its audit event marks the desa's
+    # section of cases only): the read refreshes that section of the desa.
+    for section, what in (("rujukan", "rujukan"), ("aduan", "pengaduan")):
+        mark_stale([(desa, section)])
+        started = time.perf_counter()
+        boss.get(reverse("dashboards:region", args=[kabupaten]))
+        wall = (time.perf_counter() - started) * 1000
+        rows.append(
+            (f"GET dasbor kabupaten sesudah {what} berubah", f"{section} desa {desa} dihitung ulang", f"{wall:.0f} ms")
+        )
+        print(f"  GET dasbor kabupaten sesudah {what} berubah: {wall:.0f} ms", flush=True)
+    # The kecamatan's export: every pendamping (the page shows them a page at a time).
+    url = reverse("dashboards:region", args=[kecamatan]) + "?unduh=xlsx"
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = boss.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    size = f"{len(response.content) // 1024} KiB"
+    timing = f"p50 {statistics.median(times):.0f} ms (5 kali)"
+    rows.append((f"unduh XLSX dasbor kecamatan {kecamatan}", size, timing))
+    print(f"  unduh XLSX dasbor kecamatan {kecamatan}: {size} — {timing}", flush=True)
 
     width = max(len(r[0]) for r in rows)
     size_width = max(len(r[1]) for r in rows)

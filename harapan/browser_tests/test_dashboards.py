@@ -391,6 +391,49 @@ def test_ministry_drills_down_from_the_nation_to_a_pendamping_by_clicking_rows(
     watch.check()
 
 
+def test_a_kecamatan_shows_its_pendamping_a_page_at_a_time_and_exports_them_all(
+    page: Any, watch: Watch, login: Any, world: ScopeWorld, settings: Any
+) -> None:
+    """Hundreds of pendamping in a kecamatan at a million families: its page lists its desas and one
+    page of pendamping (here one a page), the next pages a click away; the export holds them all."""
+    settings.HARAPAN = {**settings.HARAPAN, "dashboards": {"PENDAMPING_PER_PAGE": 1}}
+    korkab = world.staff["korkab"]
+    login(page, korkab)
+    page.goto(f"/dasbor/wilayah/{MAESAN}/")
+    with page.expect_download() as info:
+        page.get_by_test_id("export-csv").click()
+    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    exported = [r[0] for r in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]]
+    desas = [c for c in exported if len(c) == 13]
+    everyone = [c for c in exported if c.startswith("p:")]
+    assert desas and len(everyone) >= 2
+    seen: list[str] = []
+    for number in range(1, len(everyone) + 1):
+        codes = child_codes(page)
+        assert [c for c in codes if not c.startswith("p:")] == desas, "every page lists the desas"
+        seen += [c for c in codes if c.startswith("p:")]
+        expect(page.get_by_test_id("pendamping-range")).to_contain_text(f"{number}–{number} dari {len(everyone)}")
+        if number < len(everyone):
+            page.get_by_test_id("pendamping-next").click()
+            page.wait_for_url(f"**?hal={number + 1}#dashboard-children")
+    assert seen == everyone
+    expect(page.get_by_test_id("pendamping-next")).to_have_count(0)
+    expect(page.get_by_test_id("pendamping-prev")).to_be_visible()
+    size = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.reload()
+    assert fits(page), "the pager fits a 360 px phone"
+    page.set_viewport_size(size)
+    page.reload()
+    # The last page's pendamping drills down like any row.
+    last = Staff.objects.get(pk=int(everyone[-1][2:]))
+    shown = int(cell(page, everyone[-1], KPM))
+    page.get_by_test_id(f"child-link-{everyone[-1]}").click()
+    page.wait_for_url(f"**/dasbor/pendamping/{last.pk}/")
+    assert int(card(page, "kpm")) == shown == expected(korkab.user, pendamping=last).kpm
+    watch.check()
+
+
 # --- Charts ----------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,9 @@ class DashboardsConfig(AppConfig):
         "YEARS_KEPT": 2,
         # Months shown in the monthly charts (ending with the current month).
         "MONTHS_SHOWN": 12,
+        # A kecamatan's pendamping shown a page at a time (hundreds at a million families); the
+        # exports hold them all.
+        "PENDAMPING_PER_PAGE": 50,
         # A dashboard read refreshes the changes marked inside what it shows while their cost (families
         # under the marked region times the weight of the sections: components and attendance 1,
         # commitments 0.5, payments 0.2) stays within this; larger changes go to the background task.

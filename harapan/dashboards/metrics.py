@@ -246,8 +246,33 @@ METRICS: dict[str, Metric] = {
     ]
 }
 
-# Metrics whose key carries a code after a fixed prefix (a grievance category, a programme).
-DYNAMIC_PREFIXES: dict[str, str] = {"aduan_kategori_": ADUAN, "rujukan_program_": RUJUKAN}
+# Metrics whose key carries codes after a fixed prefix: cases of a grievance category in a status,
+# referrals to a programme in a status, families in the programme receiving a programme (coverage on
+# the date of the computation, as ``referrals.selectors.coverage_counts`` counts it).
+GRIEVANCE_PREFIX = "aduan_kategori_"
+REFERRAL_PREFIX = "rujukan_program_"
+COVERAGE_PREFIX = "cakupan_program_"
+DYNAMIC_PREFIXES: dict[str, str] = {GRIEVANCE_PREFIX: ADUAN, REFERRAL_PREFIX: RUJUKAN, COVERAGE_PREFIX: RUJUKAN}
+
+
+# After a grievance category: its cases still open (baru, ditangani) that were escalated to korkab.
+ESCALATED_OPEN = "eskalasi"
+
+
+def grievance_key(category: str, status: str) -> str:
+    """Cases of one category in one status ("aduan_kategori_pin_lupa.baru"), or open and escalated
+    (``ESCALATED_OPEN``: "aduan_kategori_pin_lupa.eskalasi")."""
+    return f"{GRIEVANCE_PREFIX}{category}.{status}"
+
+
+def referral_key(programme: str, status: str) -> str:
+    """Referrals to one programme in one status: "rujukan_program_kis.dirujuk"."""
+    return f"{REFERRAL_PREFIX}{programme}.{status}"
+
+
+def coverage_key(programme: str) -> str:
+    """Families in the programme receiving one complementary programme: "cakupan_program_kis"."""
+    return f"{COVERAGE_PREFIX}{programme}"
 
 
 def section_of(key: str) -> str:
@@ -261,5 +286,5 @@ def section_of(key: str) -> str:
 
 
 def section_keys(sections: set[str] | frozenset[str]) -> list[str]:
-    """The fixed metric keys of ``sections`` (dynamic keys are matched by prefix, ``section_q``)."""
+    """The fixed metric keys of ``sections`` (dynamic keys are matched by prefix, ``section_of``)."""
     return [k for k, m in METRICS.items() if m.section in sections]

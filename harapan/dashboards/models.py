@@ -39,7 +39,9 @@ class Figure(models.Model):
     # The region above (a pendamping's: the kecamatan of their working area; a cell's: its desa).
     parent = models.CharField(_("induk"), max_length=32, blank=True)
     pendamping_id = models.IntegerField(_("pendamping"), null=True, blank=True)
-    metric = models.CharField(_("ukuran"), max_length=40)
+    # A metric key (``metrics.METRICS``), or a dynamic one carrying codes after its prefix
+    # ("aduan_kategori_<category>.<status>", "rujukan_program_<programme>.<status>").
+    metric = models.CharField(_("ukuran"), max_length=100)
     # The section of records the metric comes from (metrics.SECTIONS): what a refresh replaces.
     section = models.CharField(_("bagian"), max_length=12)
     # "" (as of the computation), "2026" (a year), "2026-03" (a month) or "2026-1" (a tahap).

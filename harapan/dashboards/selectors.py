@@ -7,7 +7,9 @@ a user with no active staff record, or a role that reaches no family data, has n
 
 A read is: the stale marks touching the area (refreshed first when small, ``services``), the
 area's bookkeeping row, its figures, its children's key figures, and the names of the children:
-a fixed handful of queries, whatever the number of families below.
+a fixed handful of queries, whatever the number of families below. A kecamatan's pendamping (217
+in the busiest kecamatan of the million-family seed) are listed a page at a time: their names are
+read first, then the figures of the page's only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.models import Role, Staff
 from harapan.accounts.scope import region_in_scope, staff_of
+from harapan.conf import setting
 from harapan.regions.models import Region
 from harapan.registry.rules import Komponen
 
@@ -158,6 +161,42 @@ class Child:
     values: Values
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list of children (a kecamatan's pendamping: hundreds at a million
+    families), ``number`` counted from 1; the exports always hold the whole list."""
+
+    number: int
+    size: int
+    count: int
+
+    @classmethod
+    def of(cls, asked: int, size: int, count: int) -> Page:
+        """The page asked for, within the pages there are (past the end: the last)."""
+        pages = max(1, -(-count // size))
+        return cls(number=min(max(1, asked), pages), size=size, count=count)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def first(self) -> int:
+        return min(self.count, (self.number - 1) * self.size + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.count, self.number * self.size)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
 @dataclass
 class Dashboard:
     key: str  # "", a region code or "p:<id>"
@@ -171,6 +210,8 @@ class Dashboard:
     area: FigureArea | None
     freshness: Freshness
     today: dt.date
+    # The page of pendamping shown (a kecamatan's), None when every child is shown.
+    pendamping_page: Page | None = None
 
     @property
     def components_on(self) -> dt.date | None:
@@ -179,11 +220,6 @@ class Dashboard:
     @property
     def is_old(self) -> bool:
         return self.area is not None and self.area.components_on < self.today
-
-    @property
-    def prefix(self) -> str:
-        """The region code the grievance and referral counts of the area are read for."""
-        return "" if self.pendamping is not None else self.key
 
 
 def _values(rows: Any) -> Values:
@@ -198,18 +234,29 @@ def _region_name(region: Region | None) -> str:
     return f"{region.get_kind_display()} {region.name}"
 
 
-def _read(key: str, prefix: str, children_q: Q) -> tuple[Freshness, FigureArea | None, Values, list[Any]]:
+def _read(key: str, prefix: str) -> tuple[Freshness, FigureArea | None, Values]:
+    """The area's figures, after refreshing the changes marked inside or above it."""
     freshness = stale_refresh_for(prefix)
     area = FigureArea.objects.filter(area=key).first()
     if area is not None and area.components_on < timezone.localdate() and not freshness.pending:
         day_refresh_queue(area, prefix)
     values = _values(Figure.objects.filter(area=key).values_list("metric", "period", "value"))
-    rows = list(
+    return freshness, area, values
+
+
+def _child_rows(children_q: Q) -> list[Any]:
+    return list(
         Figure.objects.filter(children_q, metric__in=CHILD_METRICS).values_list(
             "area", "kind", "parent", "pendamping_id", "metric", "period", "value"
         )
     )
-    return freshness, area, values, rows
+
+
+def _pendamping_listed(code: str) -> list[tuple[int, str]]:
+    """The pendamping listed under a kecamatan (those with figures there), by name."""
+    listed = Figure.objects.filter(parent=code, kind=AreaKind.PENDAMPING, metric__in=CHILD_METRICS)
+    staff = Staff.objects.filter(pk__in=listed.values("pendamping_id")).values_list("pk", "full_name")
+    return sorted(staff, key=lambda s: (s[1], s[0]))
 
 
 def _group(rows: list[Any]) -> dict[str, tuple[int, str, int | None, dict[tuple[str, str], int]]]:
@@ -220,24 +267,42 @@ def _group(rows: list[Any]) -> dict[str, tuple[int, str, int | None, dict[tuple[
     return out
 
 
-def region_dashboard(user: Any, code: str) -> Dashboard:
+def _child_order(c: Child) -> tuple[int, str, int]:
+    """Regions by code, then pendamping by name (then id, as ``_pendamping_listed`` pages them)."""
+    if c.kind == AreaKind.PENDAMPING:
+        return (c.kind, c.name, int(c.code.removeprefix("p:")))
+    return (c.kind, c.code, 0)
+
+
+def region_dashboard(user: Any, code: str, *, page: int | None = 1) -> Dashboard:
     """The dashboard of a region (``""``: the nation): its figures, and its children's: the regions
-    one level down, plus, for a kecamatan, its pendamping; for a desa, its pendamping's families
-    in it (cells)."""
+    one level down, plus, for a kecamatan, its pendamping (page ``page`` of them by name,
+    ``PENDAMPING_PER_PAGE`` a page; every one when ``page`` is None, as the exports take them); for
+    a desa, its pendamping's families in it (cells)."""
     region = region_for(user, code)
     kind = kind_of(code)
+    freshness, area, values = _read(code, code)
+    shown_page: Page | None = None
+    staff_names: dict[int, str] | None = None
     if kind == AreaKind.DESA:
         children_q = Q(parent=code, kind=AreaKind.SEL)
     elif kind == AreaKind.KECAMATAN:
-        children_q = Q(parent=code, kind__in=[AreaKind.DESA, AreaKind.PENDAMPING])
+        listed = _pendamping_listed(code)
+        if page is not None:
+            shown_page = Page.of(page, int(setting("dashboards", "PENDAMPING_PER_PAGE")), len(listed))
+            listed = listed[shown_page.first - 1 : shown_page.last]
+        staff_names = dict(listed)
+        children_q = Q(parent=code, kind=AreaKind.DESA) | Q(
+            area__in=[f"p:{pk}" for pk in staff_names], kind=AreaKind.PENDAMPING
+        )
     else:
         children_q = Q(parent=code, kind=kind + 1)
-    freshness, area, values, rows = _read(code, code, children_q)
-    grouped = _group(rows)
+    grouped = _group(_child_rows(children_q))
     codes = [c for c, (k, *_rest) in grouped.items() if k != AreaKind.PENDAMPING and k != AreaKind.SEL]
-    pendamping_ids = [p for _c, (k, _pa, p, _v) in grouped.items() if k in (AreaKind.PENDAMPING, AreaKind.SEL) and p]
     regions = {r.code: r for r in Region.objects.filter(code__in=[*codes, *ancestors(code)])}
-    staff_names = dict(Staff.objects.filter(pk__in=pendamping_ids).values_list("pk", "full_name"))
+    if staff_names is None:
+        pendamping_ids = [p for _c, (k, _pa, p, _v) in grouped.items() if k == AreaKind.SEL and p]
+        staff_names = dict(Staff.objects.filter(pk__in=pendamping_ids).values_list("pk", "full_name"))
     children: list[Child] = []
     for child, (ckind, _parent, pid, data) in grouped.items():
         if ckind in (AreaKind.PENDAMPING, AreaKind.SEL):
@@ -248,7 +313,7 @@ def region_dashboard(user: Any, code: str) -> Dashboard:
             r = regions.get(child)
             url = reverse("dashboards:region", args=[child])
             children.append(Child(child, ckind, child, r.name if r else child, url, Values(data)))
-    children.sort(key=lambda c: (c.kind, c.code if c.kind != AreaKind.PENDAMPING else c.name))
+    children.sort(key=_child_order)
     crumbs: list[tuple[str, str | None]] = []
     for up in reversed(ancestors(code)):
         label = _region_name(regions.get(up)) if up else _("Indonesia")
@@ -268,6 +333,7 @@ def region_dashboard(user: Any, code: str) -> Dashboard:
         area=area,
         freshness=freshness,
         today=timezone.localdate(),
+        pendamping_page=shown_page,
     )
 
 
@@ -279,8 +345,8 @@ def pendamping_dashboard(user: Any, pk: int) -> Dashboard:
     target = pendamping_for(user, pk)
     key = f"p:{target.pk}"
     prefix = str(target.region_id or "")
-    freshness, area, values, rows = _read(key, prefix, Q(pendamping_id=target.pk, kind=AreaKind.SEL))
-    grouped = _group(rows)
+    freshness, area, values = _read(key, prefix)
+    grouped = _group(_child_rows(Q(pendamping_id=target.pk, kind=AreaKind.SEL)))
     desas = [parent for _k, (_kind, parent, _p, _v) in grouped.items()]
     names = dict(Region.objects.filter(code__in=[*desas, *([prefix] if prefix else [])]).values_list("code", "name"))
     children = []

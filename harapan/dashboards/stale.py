@@ -2,11 +2,14 @@
 audited): ``audit.signals.audit_events_saved`` arrives with the events just written, inside the
 writer's transaction, and each batch becomes stale marks in one query per kind of object.
 
-- An event about a family marks the family's current desa (every section), and any desa named in
-  its before/after (a family that moved: the desa it left).
+- An event about a family marks the family's current desa (every section; only its own section for
+  a referral, coverage or grievance, ``FAMILY_CASE_SECTIONS``), and any desa named in its
+  before/after (a family that moved: the desa it left).
 - An event with no family marks by its object (``OBJECT_AREAS``): a tahap or a bank result its
   tahap's region (payments), a meeting or kelompok the group's desa (P2K2), a dana sharing record
-  its kabupaten, a grievance or referral its desa.
+  its kabupaten, a grievance or referral its desa. A meeting's and a grievance's events mark their
+  object's desa also when they name a family (``BY_OBJECT_TOO``): a case counts in the desa it was
+  lodged in, which may no longer be its family's.
 - Other objects (benefit indexes, hard-to-reach areas, readiness indicators, venues, the P2K2
   catalogue, products) change no figure (``IGNORED_OBJECTS``).
 
@@ -43,6 +46,12 @@ OBJECT_AREAS: dict[str, tuple[str, str, str, str]] = {
     "grievance": ("grievances", "Grievance", "desa_id", m.ADUAN),
     "referral": ("referrals", "Referral", "household__desa_id", m.RUJUKAN),
 }
+# A family's case (a referral, a coverage, a grievance) changes no other figure of the family's desa:
+# its events mark that section only (a grievance's is also marked in its own desa, below).
+FAMILY_CASE_SECTIONS = {"referral": m.RUJUKAN, "coverage": m.RUJUKAN, "grievance": m.ADUAN}
+# Objects whose events mark their own area also when they name a family: a meeting counts in its
+# group's desa, a case in the desa it was lodged in (which stays when the family moves on).
+BY_OBJECT_TOO = frozenset({"meeting", "grievance"})
 # Objects whose events change no figure (listed so a new kind of event is a decision, not a gap).
 IGNORED_OBJECTS = frozenset(
     {
@@ -66,22 +75,24 @@ IGNORED_OBJECTS = frozenset(
 def areas_of_events(events: Iterable[AuditEvent]) -> set[tuple[str, str]]:
     """The (region prefix, section) pairs the events make stale ("" section: every section)."""
     out: set[tuple[str, str]] = set()
-    households: set[int] = set()
+    households: dict[int, set[str]] = defaultdict(set)
     objects: dict[str, set[str]] = defaultdict(set)
     for event in events:
         if event.household_id is not None:
-            households.add(event.household_id)
+            households[event.household_id].add(FAMILY_CASE_SECTIONS.get(event.object_type, ""))
         for values in (event.before, event.after):
             desa = values.get("desa") if isinstance(values, dict) else None
             if isinstance(desa, str) and desa:
                 out.add((desa, ""))
-        if event.object_type in OBJECT_AREAS and (event.household_id is None or event.object_type == "meeting"):
+        if event.object_type in OBJECT_AREAS and (event.household_id is None or event.object_type in BY_OBJECT_TOO):
             objects[event.object_type].add(event.object_id)
     if households:
         from harapan.registry.models import Household
 
         for batch in chunks(sorted(households), 900):
-            out |= {(str(d), "") for d in Household.objects.filter(pk__in=batch).values_list("desa_id", flat=True)}
+            for pk, desa in Household.objects.filter(pk__in=batch).values_list("pk", "desa_id"):
+                sections = households[pk]
+                out |= {(str(desa), "" if "" in sections else s) for s in sections}
     for object_type, ids in objects.items():
         app_label, model_name, lookup, section = OBJECT_AREAS[object_type]
         try:

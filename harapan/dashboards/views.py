@@ -3,46 +3,45 @@
 (``/dasbor/pendamping/<id>/``). Outside the user's scope a page is a 404. ``?unduh=csv`` or
 ``?unduh=xlsx`` downloads the area's row and its children's (the table under the cards).
 
-Figures come from ``selectors`` (stored, refreshed first when a change touched them); grievances
-and referrals are read live from their contexts' count selectors (overdue depends on the time)."""
+Figures come from ``selectors`` (stored, refreshed first when a change touched them), grievances
+and referrals too (``cases``: only the cases overdue, which depends on the time, are counted at
+the read). A kecamatan lists its pendamping a page at a time (``?hal=2``); its export lists all."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
-from harapan.grievances.selectors import grievance_counts
-from harapan.referrals.selectors import programmes, referral_counts
 from harapan.regions.selectors import normalize_code
 
 from . import display, exports
+from .cases import case_figures
 from .models import AreaKind
 from .selectors import Dashboard, own_area, pendamping_dashboard, region_dashboard
 
 
-def _live(d: Dashboard) -> dict[str, Any]:
-    """Grievance and referral counts read now (overdue depends on the time of reading)."""
-    if d.pendamping is not None:
-        grievances = grievance_counts(None, user=d.pendamping.user)
-        referrals = referral_counts(None, pendamping_id=d.pendamping.pk)
-    else:
-        grievances = grievance_counts(d.prefix or None)
-        referrals = referral_counts(d.prefix or None)
-    names = {p.code: p.name for p in programmes()}
-    return {"grievances": grievances, "referrals": referrals, "programme_names": names}
+def _export(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("unduh", "")
+    return fmt if fmt in exports.FORMATS else None
+
+
+def _page(request: HttpRequest) -> int | None:
+    """The page of a kecamatan's pendamping asked for (``?hal=``); None (all) for an export."""
+    if _export(request):
+        return None
+    raw = request.GET.get("hal", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
 def _render(request: HttpRequest, d: Dashboard) -> HttpResponseBase:
     periods = display.Periods.of(d.values, d.today)
     columns = display.columns_for(d)
-    fmt = request.GET.get("unduh", "")
-    if fmt in exports.FORMATS:
+    fmt = _export(request)
+    if fmt is not None:
         return exports.response(d, periods, columns, fmt)
-    live = _live(d)
+    live = case_figures(d)
     charts = display.charts(d, periods, live)
     rows = [
         {
@@ -89,7 +88,7 @@ def own_view(request: HttpRequest) -> HttpResponseBase:
         return redirect("home")
     if area.startswith("p:"):
         return _render(request, pendamping_dashboard(request.user, int(area[2:])))
-    return _render(request, region_dashboard(request.user, area))
+    return _render(request, region_dashboard(request.user, area, page=_page(request)))
 
 
 @login_required
@@ -99,7 +98,7 @@ def national_view(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def region_view(request: HttpRequest, code: str) -> HttpResponseBase:
-    return _render(request, region_dashboard(request.user, normalize_code(code)))
+    return _render(request, region_dashboard(request.user, normalize_code(code), page=_page(request)))
 
 
 @login_required

@@ -1,19 +1,20 @@
 """Commitment verification and sanctions (komitmen), payments (bayar), grievances (aduan) and
-referrals (rujukan)."""
+referrals and coverage of complementary programmes (rujukan)."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 
+from harapan.accounts.models import Role
 from harapan.compliance.models import ObligationRecord, Sanction, VerificationPeriod
 from harapan.grievances.models import OPEN_STATUSES as GRIEVANCE_OPEN
 from harapan.grievances.models import Grievance
 from harapan.payroll.models import PaymentLine, SalurStatus, TahapStatus
 from harapan.referrals.models import OPEN_STATUSES as REFERRAL_OPEN
-from harapan.referrals.models import Referral, ReferralStatus
-from harapan.registry.models import Household
+from harapan.referrals.models import Coverage, Referral, ReferralStatus
+from harapan.registry.models import IN_PROGRAMME, Household
 
 from .. import metrics as m
 from .base import Cells, Scope, Window, desa_q, desa_sql, month_key, table
@@ -96,27 +97,44 @@ def payments(scope: Scope, window: Window, cells: Cells) -> None:
 
 
 def grievances(scope: Scope, window: Window, cells: Cells) -> None:
-    """Complaint cases by the case's desa and category, and those open now (baru, ditangani). A case
-    about a pendamping never counts in that pendamping's figures (issue 5: a case about a pendamping
-    is not visible to that pendamping): such cases count for the desa only. Overdue depends on the
-    time of reading; the dashboards read it live (``grievances.selectors.grievance_counts``)."""
+    """Complaint cases by the case's desa, category and status, as ``grievances.selectors.
+    grievance_counts`` counts them: all, open now (baru, ditangani) and open and escalated. A case
+    belongs to its family's pendamping; a case without a family to the pendamping who lodged it (the
+    cases a pendamping sees: ``grievances.selectors.grievances_visible``). A case about a pendamping
+    never counts in that pendamping's figures (issue 5: a case about a pendamping is not visible to
+    that pendamping): it counts for its desa only. Overdue depends on the time of reading: the
+    dashboards count it when they are read (``cases.overdue_counts``, an indexed filter)."""
+    lodger = Case(
+        When(
+            Q(household__isnull=True) & Q(created_by__staff__role=Role.PENDAMPING),
+            then=F("created_by__staff__id"),
+        ),
+        default=None,
+        output_field=BigIntegerField(),
+    )
     rows = (
         Grievance.objects.filter(desa_q(scope.prefix))
-        .values("desa_id", "household__pendamping_id", "about_pendamping_id", "category__code", "status")
-        .annotate(n=Count("id"))
+        .annotate(lodger=lodger)
+        .values("desa_id", "household__pendamping_id", "lodger", "about_pendamping_id", "category__code", "status")
+        .annotate(n=Count("id"), escalated=Count("id", filter=Q(escalated_at__isnull=False)))
         .order_by()
     )
     for r in rows:
-        pendamping = None if r["about_pendamping_id"] is not None else r["household__pendamping_id"]
-        cells.add(r["desa_id"], pendamping, "aduan", m.NOW, r["n"])
-        cells.add(r["desa_id"], pendamping, f"aduan_kategori_{r['category__code']}", m.NOW, r["n"])
+        pendamping = r["household__pendamping_id"] or r["lodger"]
+        if pendamping is not None and pendamping == r["about_pendamping_id"]:
+            pendamping = None
+        desa, n = r["desa_id"], r["n"]
+        cells.add(desa, pendamping, "aduan", m.NOW, n)
+        cells.add(desa, pendamping, m.grievance_key(r["category__code"], r["status"]), m.NOW, n)
         if r["status"] in GRIEVANCE_OPEN:
-            cells.add(r["desa_id"], pendamping, "aduan_terbuka", m.NOW, r["n"])
+            cells.add(desa, pendamping, "aduan_terbuka", m.NOW, n)
+            cells.add(desa, pendamping, m.grievance_key(r["category__code"], m.ESCALATED_OPEN), m.NOW, r["escalated"])
 
 
 def referrals(scope: Scope, window: Window, cells: Cells) -> None:
-    """Referrals to complementary programmes by the family's desa and the programme: all, those
-    still waiting for an answer (dirujuk) or accepted (diterima), and those completed (selesai)."""
+    """Referrals to complementary programmes by the family's desa, programme and status now, as
+    ``referrals.selectors.referral_counts`` counts them; all, those still open (dirujuk, diterima)
+    and those completed (selesai). Then coverage (``coverage``)."""
     rows = (
         Referral.objects.filter(scope.families("household__"))
         .values("household__desa_id", "household__pendamping_id", "programme__code", "status")
@@ -124,10 +142,29 @@ def referrals(scope: Scope, window: Window, cells: Cells) -> None:
         .order_by()
     )
     for r in rows:
-        desa, pendamping = r["household__desa_id"], r["household__pendamping_id"]
-        cells.add(desa, pendamping, "rujukan", m.NOW, r["n"])
-        cells.add(desa, pendamping, f"rujukan_program_{r['programme__code']}", m.NOW, r["n"])
+        desa, pendamping, n = r["household__desa_id"], r["household__pendamping_id"], r["n"]
+        cells.add(desa, pendamping, "rujukan", m.NOW, n)
+        cells.add(desa, pendamping, m.referral_key(r["programme__code"], r["status"]), m.NOW, n)
         if r["status"] in REFERRAL_OPEN:
-            cells.add(desa, pendamping, "rujukan_terbuka", m.NOW, r["n"])
+            cells.add(desa, pendamping, "rujukan_terbuka", m.NOW, n)
         if r["status"] == ReferralStatus.SELESAI:
-            cells.add(desa, pendamping, "rujukan_selesai", m.NOW, r["n"])
+            cells.add(desa, pendamping, "rujukan_selesai", m.NOW, n)
+    coverage(scope, window, cells)
+
+
+def coverage(scope: Scope, window: Window, cells: Cells) -> None:
+    """Families in the programme (calon, aktif, ditangguhkan) receiving each complementary programme
+    on the date, through a family-level row or any member's, as ``referrals.selectors.coverage_counts``
+    counts them. A family is in one cell, so the cells add up."""
+    on = window.on
+    rows = (
+        Coverage.objects.filter(scope.families("household__"), household__status__in=IN_PROGRAMME, since__lte=on)
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        .values("household__desa_id", "household__pendamping_id", "programme__code")
+        .annotate(n=Count("household_id", distinct=True))
+        .order_by()
+    )
+    for r in rows:
+        cells.add(
+            r["household__desa_id"], r["household__pendamping_id"], m.coverage_key(r["programme__code"]), m.NOW, r["n"]
+        )

@@ -267,7 +267,8 @@ def cards(d: Dashboard, p: Periods, live: dict[str, Any]) -> list[Card]:
                 },
                 _(
                     "Pengaduan berstatus baru atau ditangani; terlambat = masih terbuka setelah batas waktu kategorinya "
-                    "(dihitung saat halaman dibuka)."
+                    "(dihitung saat halaman dibuka). Pengaduan tentang seorang pendamping tidak dihitung pada angka "
+                    "pendamping itu."
                 ),
                 tone="warn" if grievances["overdue_now"] else "",
             )

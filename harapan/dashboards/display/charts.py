@@ -17,6 +17,7 @@ from .base import (
     Periods,
     attendance,
     graduation_target,
+    in_programme,
     month_label,
     num_text,
     pct_text,
@@ -152,6 +153,8 @@ def charts(d: Dashboard, p: Periods, live: dict[str, Any]) -> list[Chart]:
     if referrals is not None:
         names = live.get("programme_names", {})
         progs = list(referrals["programmes"].items())
+        covered = referrals.get("coverage", {})
+        families = in_programme(v)
         out.append(
             Chart(
                 "rujukan",
@@ -165,7 +168,20 @@ def charts(d: Dashboard, p: Periods, live: dict[str, Any]) -> list[Chart]:
                 ],
                 stacked=True,
                 horizontal=True,
-                definition=_("Rujukan ke program komplementer menurut program dan status sekarang."),
+                definition=_(
+                    "Rujukan ke program komplementer menurut program dan status sekarang; KPM menerima = KPM "
+                    "dalam program yang menerima program itu (keluarga atau salah satu anggotanya) pada tanggal "
+                    "perhitungan, dan bagiannya dari KPM dalam program."
+                ),
+                extra=[
+                    (
+                        _("KPM menerima"),
+                        [
+                            f"{num_text(covered.get(code, 0))} ({pct_text(percent(covered.get(code, 0), families))})"
+                            for code, _c in progs
+                        ],
+                    )
+                ],
             )
         )
     out.append(

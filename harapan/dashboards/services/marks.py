@@ -69,7 +69,7 @@ def plan(marks: list[StaleArea]) -> list[WorkItem]:
     return out
 
 
-SECTION_COST = {m.KPM: 1.0, m.P2K2: 1.0, m.KOMITMEN: 0.5, m.BAYAR: 0.2}
+SECTION_COST = {m.KPM: 1.0, m.P2K2: 1.0, m.KOMITMEN: 0.5, m.BAYAR: 0.2, m.RUJUKAN: 0.1}
 # Families assumed under a region with no figures yet, by code length (so the first refresh of a
 # large region goes to the background).
 UNKNOWN_FAMILIES = {0: 10_000_000, 2: 1_000_000, 5: 100_000, 8: 10_000, 13: 0}
@@ -77,8 +77,9 @@ UNKNOWN_FAMILIES = {0: 10_000_000, 2: 1_000_000, 5: 100_000, 8: 10_000, 13: 0}
 
 def estimate(items: list[WorkItem]) -> None:
     """Cost of each item: the families under its prefix (from the stored figures) times the weight
-    of its sections; sections computed above the desa (staf, dana) and the small case tables
-    (grievances, referrals) cost nothing."""
+    of its sections (measured at a million families: a desa of 4,500 families refreshes every
+    section in about 1.1 s; referrals and coverage of a kecamatan of 45,000 take about 1 s);
+    sections computed above the desa (staf, dana) and the small grievance table cost nothing."""
     weighted = [i for i in items if any(s in SECTION_COST for s in i.sections)]
     if not weighted:
         return

@@ -178,9 +178,15 @@ def test_each_kind_of_audit_event_marks_the_area_it_changes(world: World) -> Non
         "kelompok": (_event(kelompok), {(DESA_B, m.P2K2)}),
         "grievance": (_event(grievance), {(TAMANAN_DESA, m.ADUAN)}),
         "referral": (_event(referral), {(TAMANAN_DESA, m.RUJUKAN)}),
+        # A family's case marks only its own section of the family's desa.
+        "referral of a family": (_event(referral, world.tamanan.pk), {(TAMANAN_DESA, m.RUJUKAN)}),
+        "grievance of a family": (_event(grievance, world.tamanan.pk), {(TAMANAN_DESA, m.ADUAN)}),
     }
     for name, (event, expected) in cases.items():
         assert areas_of_events([event]) == expected, name
+    # With another change to the family in the same batch: every section.
+    both = [_event(referral, world.tamanan.pk), _event(world.tamanan, world.tamanan.pk)]
+    assert areas_of_events(both) == {(TAMANAN_DESA, "")}
     assert set(OBJECT_AREAS) == {"tahap", "resultimport", "danasharing", "meeting", "kelompok", "grievance", "referral"}
     index = BenefitIndex.objects.order_by("pk")[0]
     assert str(index._meta.model_name) in IGNORED_OBJECTS and areas_of_events([_event(index)]) == set()

@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -18,7 +19,7 @@ from harapan.dashboards.models import Figure, StaleArea
 from harapan.regions.models import Region
 from harapan.testing import BONDOWOSO, MAESAN, make_household, make_staff
 
-from .conftest import DESA_A, World, client_for, fig, refresh
+from .conftest import DESA_A, DESA_B, World, client_for, fig, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,37 @@ def test_exports_carry_the_area_and_its_children(world: World) -> None:
     assert "Kabupaten Bondowoso" in str(values[0][0])
     header, total = values[1], values[2]
     assert total[0] == BONDOWOSO and total[header.index("KPM dalam program")] == 6
+
+
+def _rows(html: str) -> list[str]:
+    """The codes of the children rows of a page, in order."""
+    return [part.split('"', 1)[0] for part in html.split('data-testid="child-row-')[1:]]
+
+
+@override_settings(HARAPAN={"dashboards": {"PENDAMPING_PER_PAGE": 2}})
+def test_a_kecamatan_lists_its_pendamping_a_page_at_a_time_and_exports_them_all(world: World) -> None:
+    """Hundreds of pendamping in a kecamatan at a million families: the page shows its desas and one
+    page of pendamping by name, with links to the other pages; the export holds every one."""
+    idle = make_staff(Role.PENDAMPING, MAESAN, full_name="Cak Dul")  # no family yet: listed, below the norm
+    refresh()
+    korkab = client_for(world.korkab)
+    url = f"/dasbor/wilayah/{MAESAN}/"
+    desas = ["total", DESA_A, DESA_B]
+    first = korkab.get(url).content.decode()
+    assert _rows(first) == [*desas, f"p:{world.pa.pk}", f"p:{idle.pk}"]  # Bu Ani, Cak Dul
+    assert 'data-testid="pendamping-range">Pendamping 1–2 dari 3<' in first
+    assert 'href="?hal=2#dashboard-children"' in first and 'data-testid="pendamping-prev"' not in first
+    second = korkab.get(url + "?hal=2").content.decode()
+    assert _rows(second) == [*desas, f"p:{world.pb.pk}"]  # Pak Budi
+    assert 'data-testid="pendamping-range">Pendamping 3–3 dari 3<' in second
+    assert 'href="?hal=1#dashboard-children"' in second and 'data-testid="pendamping-next"' not in second
+    assert _rows(korkab.get(url + "?hal=9").content.decode()) == _rows(second)  # past the end: the last page
+    assert _rows(korkab.get(url + "?hal=x").content.decode()) == _rows(first)
+    rows = list(csv.reader(io.StringIO(korkab.get(url + "?unduh=csv").content.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == [MAESAN, DESA_A, DESA_B, f"p:{world.pa.pk}", f"p:{idle.pk}", f"p:{world.pb.pk}"]
+    # A kecamatan with fewer pendamping than a page has no pager.
+    html = korkab.get("/dasbor/wilayah/35.11.02/").content.decode()
+    assert 'data-testid="pendamping-pager"' not in html
 
 
 def test_command_refreshes_everything_or_one_region(world: World) -> None:
