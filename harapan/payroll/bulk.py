@@ -1,10 +1,10 @@
-"""Writing a run's rows fast: COPY on PostgreSQL, executemany elsewhere; and the session settings
-a bulk run wants."""
+"""Writing a run's rows fast: COPY on PostgreSQL, executemany elsewhere; updating many rows with
+few distinct new values; and the session settings a bulk run wants."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,6 +30,28 @@ def insert_rows(model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]])
             rows = [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in rows]
         placeholders = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+# Row ids per UPDATE: under SQLite's oldest limit of 999 parameters, with room for the new values.
+IDS_PER_UPDATE = 900
+
+
+def update_grouped(model: Any, changes: Iterable[tuple[int, dict[str, Hashable]]]) -> int:
+    """UPDATE many rows, each to its own new values (row id, {field: value}), as a set: the rows
+    whose new values are identical share one ``UPDATE ... WHERE id IN (...)`` per chunk of ids.
+    A bank's results take few distinct values (a status, a reason, a processing day), so a chunk
+    of thousands of rows is a few dozen statements, where ``bulk_update`` builds and compiles a
+    ``CASE WHEN`` per row and field (about 1 ms a row). A value may be an expression of the row's
+    own columns (``F("amount")``). Returns the number of rows updated."""
+    groups: dict[tuple[tuple[str, Hashable], ...], list[int]] = {}
+    for pk, values in changes:
+        groups.setdefault(tuple(values.items()), []).append(pk)
+    updated = 0
+    for key, ids in groups.items():
+        ids.sort()
+        for start in range(0, len(ids), IDS_PER_UPDATE):
+            updated += model.objects.filter(pk__in=ids[start : start + IDS_PER_UPDATE]).update(**dict(key))
+    return updated
 
 
 @contextmanager

@@ -4,14 +4,17 @@ valid, written onto it; the account status it reports moves the family's dated a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from harapan.accounts.scope import household_q
 from harapan.imports.parsing import identity_text, parse_date
 
+from ..bulk import update_grouped
 from ..models import AccountState, PaymentLine, ResultImport, SalurStatus
 from .accounts import account_statuses_record
 from .rows import Outcome, Reject, amount_of, reject_row
@@ -32,7 +35,6 @@ RESULT_COLUMNS = (
 RESULT_REQUIRED = ("ID_SALUR", "NIK_PENGURUS", "NOMINAL", "STATUS_SALUR")
 # Statuses whose result needs a reason code.
 NEEDS_REASON = frozenset({SalurStatus.GAGAL, SalurStatus.RETUR})
-RESULT_FIELDS = ("status_salur", "processed_on", "reason_code_id", "note", "account_status", "paid_amount")
 
 
 @dataclass
@@ -130,10 +132,11 @@ def _check_line(row: ResultRow, line: PaymentLine | None, *, result: ResultImpor
     return line
 
 
-def _apply_result(row: ResultRow, line: PaymentLine, result: ResultImport) -> bool:
-    """Set the line's result from the row; False when it already holds exactly these values."""
+def _apply_result(row: ResultRow, line: PaymentLine, result: ResultImport) -> dict[str, Hashable] | None:
+    """The line's new result from the row, as the values to write; None when it already holds
+    exactly these values."""
     paid = line.amount if row.status == SalurStatus.SALUR else (None if row.status == SalurStatus.BELUM_SALUR else 0)
-    new = {
+    new: dict[str, Hashable] = {
         "status_salur": row.status,
         "processed_on": row.processed_on,
         "reason_code_id": row.reason,
@@ -142,7 +145,7 @@ def _apply_result(row: ResultRow, line: PaymentLine, result: ResultImport) -> bo
         "paid_amount": paid,
     }
     if all(getattr(line, k) == v for k, v in new.items()):
-        return False
+        return None
     if line.carried_to_id is not None:
         raise Reject(
             "STATUS_SALUR",
@@ -150,10 +153,12 @@ def _apply_result(row: ResultRow, line: PaymentLine, result: ResultImport) -> bo
             f"Jumlah baris ini sudah dibayarkan sebagai tunggakan di tahap #{line.carried_to_id}; hasilnya tidak dapat diubah.",
             row.status,
         )
-    for k, v in new.items():
-        setattr(line, k, v)
-    line.result_import = result
-    return True
+    if row.status == SalurStatus.SALUR:
+        # A paid line is paid its own NOMINAL (the row's, checked equal): written as the column, so
+        # paid lines of any amount share one UPDATE.
+        new["paid_amount"] = F("amount")
+    new["result_import_id"] = result.pk
+    return new
 
 
 def result_chunk(
@@ -179,14 +184,15 @@ def result_chunk(
         .filter(household_q(user, prefix="household__"))
         .values_list("id_salur", flat=True)
     )
-    changed: list[PaymentLine] = []
+    changed: list[tuple[int, dict[str, Hashable]]] = []
     accounts: list[tuple[int, str, dt.date, str]] = []
     today = timezone.localdate()
     for number, row in parsed:
         try:
             line = _check_line(row, lines.get(row.id_salur), result=result, visible=row.id_salur in visible)
-            if _apply_result(row, line, result):
-                changed.append(line)
+            new = _apply_result(row, line, result)
+            if new is not None:
+                changed.append((line.pk, new))
                 outcome.applied += 1
             else:
                 outcome.unchanged += 1
@@ -201,6 +207,6 @@ def result_chunk(
                 )
         except Reject as r:
             outcome.rejects.append(reject_row(result, number, r, row.id_salur))
-    PaymentLine.objects.bulk_update(changed, [*RESULT_FIELDS, "result_import"], batch_size=1000)
+    update_grouped(PaymentLine, changed)
     account_statuses_record(accounts, actor=user, source=result.source, obj=result)
     return outcome

@@ -95,6 +95,52 @@ def test_result_file_marks_lines_and_rejects_bad_rows_with_row_column_and_rule(
     assert tahap.status == TahapStatus.DIREKONSILIASI
 
 
+def test_each_line_gets_its_own_result_whether_rows_share_values_or_not(
+    run_tahap, approve_and_issue, operator, tmp_path
+) -> None:
+    """FORMATS.md §6.3 (RULES.md: Disbursement and data): lines whose results are identical are
+    written together, yet each line ends with its own row's values: a paid line is paid its own
+    NOMINAL whatever the other paid lines' amounts; rows differing in one value only (the day, the
+    reason, the note, the account status) each keep theirs; a line absent from the file is untouched."""
+    one_child = families(4)
+    two_children = [make_household(children=[(dt.date(2022, 1, 5), None), (dt.date(2024, 6, 7), None)])]
+    give_accounts(*two_children)
+    untouched = families(1)[0]
+    tahap = approve_and_issue(run_tahap())
+    large = PaymentLine.objects.get(household=two_children[0])
+    same_day, other_day, lupa_pin, blokir = (PaymentLine.objects.get(household=h) for h in one_child)
+    assert same_day.amount != large.amount
+    rows = [
+        row_for(large),
+        row_for(same_day),
+        row_for(other_day, TGL_PROSES="2026-03-21"),
+        row_for(lupa_pin, "GAGAL", KODE_ALASAN="LUPA_PIN", KETERANGAN="Lupa PIN", STATUS_REKENING=""),
+        row_for(blokir, "RETUR", KODE_ALASAN="REKENING_DIBLOKIR", KETERANGAN="Diblokir", STATUS_REKENING="BLOKIR"),
+    ]
+    path = result_file(tmp_path / "hasil.csv", rows)
+    with path.open("rb") as fh:
+        result = result_import_create(
+            tahap=tahap, kind="hasil", bank="BRI", file=fh, file_name=path.name, acting_user=operator.user
+        )
+    result = result_import_execute(result_id=result.pk)  # one chunk: all rows written together
+    assert (result.state, result.rows_applied, result.rows_rejected) == (ResultImport.State.DONE, 5, 0)
+    fields = ("status_salur", "processed_on", "reason_code_id", "note", "account_status", "paid_amount")
+    got = {
+        line.pk: PaymentLine.objects.filter(pk=line.pk).values_list(*fields, "result_import_id").get()
+        for line in (large, same_day, other_day, lupa_pin, blokir)
+    }
+    march_20, march_21 = dt.date(2026, 3, 20), dt.date(2026, 3, 21)
+    assert got == {
+        large.pk: ("SALUR", march_20, None, "", "AKTIF", large.amount, result.pk),
+        same_day.pk: ("SALUR", march_20, None, "", "AKTIF", same_day.amount, result.pk),
+        other_day.pk: ("SALUR", march_21, None, "", "AKTIF", other_day.amount, result.pk),
+        lupa_pin.pk: ("GAGAL", march_20, "LUPA_PIN", "Lupa PIN", "", 0, result.pk),
+        blokir.pk: ("RETUR", march_20, "REKENING_DIBLOKIR", "Diblokir", "BLOKIR", 0, result.pk),
+    }
+    line = PaymentLine.objects.get(household=untouched)
+    assert (line.status_salur, line.paid_amount, line.result_import_id) == ("", None, None)
+
+
 def test_reimporting_the_same_result_file_changes_nothing(run_tahap, approve_and_issue, operator, tmp_path) -> None:
     fams = families(4)
     tahap = approve_and_issue(run_tahap())
