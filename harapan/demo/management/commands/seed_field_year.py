@@ -17,17 +17,13 @@ import datetime as dt
 import time
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from harapan.accounts.models import Role
-from harapan.accounts.scope import region_in_scope, require_role
+from harapan.demo.commands import district_and_user, district_arguments
 from harapan.demo.field import area_has_attendance, field_year_seed, field_year_summary
-from harapan.demo.plan import DEFAULT_KABUPATEN, DEFAULT_SEED
 from harapan.meetings.models import Mark
-from harapan.regions.selectors import region_get
 
 
 class Command(BaseCommand):
@@ -37,35 +33,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--user", required=True, help="username operator/korkab yang menjalankan")
-        parser.add_argument("--kabupaten", default=DEFAULT_KABUPATEN, help="kode kabupaten/kota, mis. 35.11")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Benih acak: sama = data sama.")
-        parser.add_argument(
-            "--as-of",
-            type=dt.date.fromisoformat,
-            default=None,
-            help="Pertemuan sebelum tanggal ini (ISO); default hari ini.",
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="Jika wilayah sudah punya catatan kehadiran: jangan ubah apa pun, selesai tanpa galat.",
+        district_arguments(
+            parser,
+            as_of_help="Pertemuan sebelum tanggal ini (ISO); default hari ini.",
+            if_empty_help="Jika wilayah sudah punya catatan kehadiran: jangan ubah apa pun, selesai tanpa galat.",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
-        user = get_user_model().objects.filter(username=opts["user"]).first()
-        if user is None:
-            raise CommandError(f"Pengguna {opts['user']} tidak ada.")
-        region = region_get(opts["kabupaten"])
-        if region is None or region.level != 2:
-            raise CommandError(f"Kabupaten/kota {opts['kabupaten']} tidak ada.")
-        try:
-            require_role(user, Role.OPERATOR, Role.KORKAB)
-        except PermissionDenied as error:
-            raise CommandError(str(error)) from error
-        if not region_in_scope(user, region.code):
-            raise CommandError(f"Wilayah {region.code} di luar wilayah kerja Anda.")
+        user, region = district_and_user(opts)
         if area_has_attendance(region.code):
             message = (
                 f"{region.name} sudah punya catatan kehadiran: seed_field_year tidak menambah atau mengulang data."
