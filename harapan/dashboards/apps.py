@@ -16,10 +16,9 @@ class DashboardsConfig(AppConfig):
     defaults: dict[str, Any] = {
         # Families in the programme per pendamping (RULES.md "People and ratios": Banjarmasin 2019
         # ≈195 KPM per pendamping, most 150-200; Kalbar 2023 179,527 / 648 ≈ 277; Trenggalek 2018
-        # 36,547 / 102 ≈ 358). A pendamping outside [NORM_MIN, NORM_MAX] is flagged; NORM_REFERENCE
-        # is shown beside the ratio. groups' CASELOAD_MIN/MAX use the same band when balancing groups.
-        "NORM_MIN": 150,
-        "NORM_MAX": 350,
+        # 36,547 / 102 ≈ 358). The band is the one groups balance caseloads with (groups
+        # CASELOAD_MIN/MAX, read by ``metrics.caseload_band``): a pendamping outside it is flagged;
+        # NORM_REFERENCE is shown beside the ratio.
         "NORM_REFERENCE": 195,
         # Years of monthly and tahap figures kept: this year and the one before.
         "YEARS_KEPT": 2,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from harapan.conf import setting
 from harapan.registry.models import HouseholdStatus
 from harapan.registry.rules import KOMPONEN_LABELS, Komponen
 
@@ -288,3 +289,9 @@ def section_of(key: str) -> str:
 def section_keys(sections: set[str] | frozenset[str]) -> list[str]:
     """The fixed metric keys of ``sections`` (dynamic keys are matched by prefix, ``section_of``)."""
     return [k for k, m in METRICS.items() if m.section in sections]
+
+
+def caseload_band() -> tuple[int, int]:
+    """Families per pendamping inside the norm: the band groups balance caseloads with (groups
+    CASELOAD_MIN/MAX; RULES.md "People and ratios"), so one setting serves both apps."""
+    return int(setting("groups", "CASELOAD_MIN")), int(setting("groups", "CASELOAD_MAX"))

@@ -1,7 +1,7 @@
 """The figures as a dashboard shows them: cards, charts (with their table), and the columns of the
 children table and of the export. Ratios are divided here, from their stored numerator and
 denominator; targets come from configuration (graduation TARGET_PERCENT, payroll
-DANA_SHARING_TARGET_PERCENT, dashboards NORM_MIN/NORM_MAX/NORM_REFERENCE)."""
+DANA_SHARING_TARGET_PERCENT, groups CASELOAD_MIN/MAX, dashboards NORM_REFERENCE)."""
 
 from __future__ import annotations
 

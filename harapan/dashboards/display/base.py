@@ -16,6 +16,7 @@ from harapan.conf import setting
 from harapan.graduation.rules import target_count
 from harapan.registry.models import HouseholdStatus
 
+from .. import metrics as m
 from ..selectors import Values
 
 IN_PROGRAMME_STATUSES = ("calon", "aktif", "ditangguhkan")
@@ -122,7 +123,7 @@ def graduation_target(v: Values, year: str) -> int:
 
 
 def norm_status(load: int) -> str:
-    low, high = int(setting("dashboards", "NORM_MIN")), int(setting("dashboards", "NORM_MAX"))
+    low, high = m.caseload_band()
     if load < low:
         return "bawah"
     if load > high:

@@ -80,7 +80,8 @@ def cards(d: Dashboard, p: Periods, live: dict[str, Any]) -> list[Card]:
             ),
         )
     )
-    low, high, ref = (int(setting("dashboards", k)) for k in ("NORM_MIN", "NORM_MAX", "NORM_REFERENCE"))
+    low, high = m.caseload_band()
+    ref = int(setting("dashboards", "NORM_REFERENCE"))
     norm_text = _("norma %(low)s–%(high)s KPM per pendamping (Banjarmasin ≈%(ref)s)") % {
         "low": low,
         "high": high,

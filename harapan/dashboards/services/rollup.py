@@ -46,7 +46,7 @@ def rollup_pendamping(
 ) -> set[str]:
     """Pendamping rows = the sum of their cells; ``staf``: active (1) and caseload against the norm
     (RULES.md: People and ratios). Returns the regions the pendamping are listed under."""
-    low, high = int(setting("dashboards", "NORM_MIN")), int(setting("dashboards", "NORM_MAX"))
+    low, high = m.caseload_band()
     parents: set[str] = set()
     for batch in chunks(sorted(pendamping)):
         staff = {

@@ -98,7 +98,7 @@ def test_components_on_today_equal_the_single_family_rule(world: World) -> None:
     assert fig(f"p:{world.pa.pk}", "komponen_anak_sd") == 1 and fig(f"p:{world.pa.pk}", "komponen_lanjut_usia") == 0
 
 
-@override_settings(HARAPAN={"dashboards": {"NORM_MIN": 2, "NORM_MAX": 3}})
+@override_settings(HARAPAN={"groups": {"CASELOAD_MIN": 2, "CASELOAD_MAX": 3}})
 def test_pendamping_count_and_caseload_against_the_norm(world: World) -> None:
     """Active pendamping of the kecamatan and those outside the norm of families in the programme
     per pendamping (RULES.md: People and ratios; the norm is configuration)."""
