@@ -94,7 +94,8 @@ def statement_data(proposal: GraduationProposal, *, on: dt.date) -> StatementDat
     )
 
 
-def _latin1(text: str) -> str:
+def latin1_text(text: str) -> str:
+    """Text for fpdf2's core fonts (Latin-1): other characters print as "?"."""
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
@@ -102,7 +103,7 @@ def statement_pdf(data: StatementData) -> bytes:
     """The statement, one A4 page."""
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_compression(False)
-    pdf.set_title(_latin1(f"Surat Pernyataan Graduasi Mandiri - {data.pkh_id}"))
+    pdf.set_title(latin1_text(f"Surat Pernyataan Graduasi Mandiri - {data.pkh_id}"))
     pdf.set_author("Harapan")
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -111,7 +112,7 @@ def statement_pdf(data: StatementData) -> bytes:
 
     def line(text: str, *, h: float = 6, style: str = "", size: int = 11, align: str = "L") -> None:
         pdf.set_font("Helvetica", style=style, size=size)
-        pdf.multi_cell(width, h, _latin1(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, h, latin1_text(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line("SURAT PERNYATAAN GRADUASI MANDIRI", style="B", size=14, align="C", h=7)
     line("PROGRAM KELUARGA HARAPAN (PKH)", style="B", size=12, align="C", h=7)
@@ -132,10 +133,10 @@ def statement_pdf(data: StatementData) -> bytes:
     label_w = 42
     for label, value in identity:
         pdf.set_font("Helvetica", size=11)
-        pdf.cell(label_w, 6, _latin1(label))
+        pdf.cell(label_w, 6, latin1_text(label))
         pdf.cell(4, 6, ":")
         pdf.set_font("Helvetica", style="B" if label in ("Nama", "NIK") else "", size=11)
-        pdf.multi_cell(width - label_w - 4, 6, _latin1(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width - label_w - 4, 6, latin1_text(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     line(
         "dengan ini menyatakan dengan sesungguhnya bahwa:",
@@ -151,7 +152,7 @@ def statement_pdf(data: StatementData) -> bytes:
     for i, text in enumerate(statements, start=1):
         pdf.set_font("Helvetica", size=11)
         pdf.cell(8, 6, f"{i}.")
-        pdf.multi_cell(width - 8, 6, _latin1(text), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width - 8, 6, latin1_text(text), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if data.reason:
         pdf.ln(2)
         line(f"Alasan graduasi: {data.reason}.")
@@ -174,19 +175,19 @@ def statement_pdf(data: StatementData) -> bytes:
     pdf.set_font("Helvetica", size=10)
     for i, (first, second) in enumerate(heads):
         pdf.set_xy(pdf.l_margin + i * col, top)
-        pdf.multi_cell(col, 5, _latin1(f"{first}\n{second}"), align="C")
+        pdf.multi_cell(col, 5, latin1_text(f"{first}\n{second}"), align="C")
     sig_y = top + 32
     for i, who in enumerate(names):
         pdf.set_xy(pdf.l_margin + i * col, sig_y)
         pdf.set_font("Helvetica", style="BU" if who else "", size=10)
-        pdf.multi_cell(col, 5, _latin1(f"( {who} )" if who else "( ................................ )"), align="C")
+        pdf.multi_cell(col, 5, latin1_text(f"( {who} )" if who else "( ................................ )"), align="C")
     pdf.set_xy(pdf.l_margin, sig_y + 16)
     pdf.set_font("Helvetica", size=8)
     pdf.set_text_color(110, 110, 110)
     pdf.multi_cell(
         width,
         4,
-        _latin1(
+        latin1_text(
             f"Usulan graduasi mandiri #{data.proposal_id} - dicetak dari Harapan pada {tanggal(data.on)}. "
             "Unggah pindaian surat yang sudah ditandatangani ketiga pihak pada halaman usulan."
         ),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from harapan.graduation.statement import tanggal
+from harapan.graduation.statement import latin1_text, tanggal
 
 from .models import Participant
 
@@ -53,15 +53,11 @@ def certificate_data(participant: Participant) -> CertificateData:
     )
 
 
-def _latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def certificate_pdf(data: CertificateData) -> bytes:
     """One A4 landscape page."""
     pdf = FPDF(orientation="L", format="A4", unit="mm")
     pdf.set_compression(False)
-    pdf.set_title(_latin1(f"Sertifikat {data.number}"))
+    pdf.set_title(latin1_text(f"Sertifikat {data.number}"))
     pdf.set_author("Harapan")
     pdf.set_margins(22, 18, 22)
     pdf.set_auto_page_break(auto=False)
@@ -73,7 +69,7 @@ def certificate_pdf(data: CertificateData) -> bytes:
 
     def line(text: str, *, h: float = 7, style: str = "", size: int = 12, align: str = "C") -> None:
         pdf.set_font("Helvetica", style=style, size=size)
-        pdf.multi_cell(width, h, _latin1(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, h, latin1_text(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line("KEMENTERIAN SOSIAL REPUBLIK INDONESIA", style="B", size=13)
     line(data.centre.upper(), style="B", size=12)
@@ -98,12 +94,12 @@ def certificate_pdf(data: CertificateData) -> bytes:
     pdf.set_xy(pdf.l_margin + col, top)
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(
-        col, 6, _latin1(f"{data.centre_place}, {tanggal(data.completed_on)}\nKepala {data.centre}"), align="C"
+        col, 6, latin1_text(f"{data.centre_place}, {tanggal(data.completed_on)}\nKepala {data.centre}"), align="C"
     )
     pdf.set_xy(pdf.l_margin + col, top + 30)
     pdf.multi_cell(col, 6, "( ........................................ )\nNIP. ........................", align="C")
     pdf.set_xy(pdf.l_margin, pdf.h - 22)
     pdf.set_font("Helvetica", size=8)
     pdf.set_text_color(110, 110, 110)
-    pdf.multi_cell(width, 4, _latin1(f"Dicetak dari Harapan. Sertifikat nomor {data.number}."), align="L")
+    pdf.multi_cell(width, 4, latin1_text(f"Dicetak dari Harapan. Sertifikat nomor {data.number}."), align="L")
     return bytes(pdf.output())
